@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "capture/packet.h"
+#include "decode/address.h"
+
+namespace hm::dissect {
+
+// DESIGN.md: observations are the one currency of the pipeline.
+enum class ObservationKind : std::uint8_t {
+  dns_query,
+  tls_sni,
+  quic_sni,
+  http_host,
+  http_url,
+  http_search,
+  http_body,
+  dhcp_lease,
+};
+
+std::string_view to_string(ObservationKind kind);
+std::optional<ObservationKind> observation_kind_from_string(std::string_view text);
+
+// True for kinds whose text is a host name (domain entries match these on label
+// boundaries).
+bool is_host_name_kind(ObservationKind kind);
+
+struct Observation {
+  capture::TimestampUs ts_us = 0;
+  ObservationKind kind = ObservationKind::dns_query;
+  std::string text;
+  // The client is the side that asked: the DNS querier, the TLS/HTTP client.
+  decode::IpAddress src_ip;
+  std::uint16_t src_port = 0;
+  decode::IpAddress dst_ip;
+  std::uint16_t dst_port = 0;
+  std::optional<decode::MacAddress> client_mac;
+  // For http_url and http_body: the request's host, so a capture can say where.
+  std::string host;
+};
+
+}  // namespace hm::dissect
