@@ -28,12 +28,9 @@ std::span<const PlantedConcern> planted_concerns() { return kPlanted; }
 
 std::string_view kind_name(PlantedKind kind) {
   switch (kind) {
-    case PlantedKind::kDnsQuery:
-      return "dns_query";
-    case PlantedKind::kTlsSni:
-      return "tls_sni";
-    case PlantedKind::kHttpUrl:
-      return "http_url";
+    case PlantedKind::kDnsQuery: return "dns_query";
+    case PlantedKind::kTlsSni: return "tls_sni";
+    case PlantedKind::kHttpUrl: return "http_url";
   }
   return "unknown";
 }

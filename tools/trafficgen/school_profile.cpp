@@ -79,12 +79,9 @@ const KindTraits& traits(DeviceKind kind) {
 uint16_t site_weight(const Site& site, DeviceKind kind) {
   switch (kind) {
     case DeviceKind::kPupilTablet:
-    case DeviceKind::kPupilLaptop:
-      return site.weight_pupil;
-    case DeviceKind::kStaffLaptop:
-      return site.weight_staff;
-    case DeviceKind::kPrinter:
-      return site.weight_printer;
+    case DeviceKind::kPupilLaptop: return site.weight_pupil;
+    case DeviceKind::kStaffLaptop: return site.weight_staff;
+    case DeviceKind::kPrinter: return site.weight_printer;
   }
   return 0;
 }
@@ -349,8 +346,7 @@ void SchoolMorning::plan_visit(Micros at) {
       break;
     }
     case SiteKind::kTls:
-    case SiteKind::kPlanted:
-      return;
+    case SiteKind::kPlanted: return;
   }
   const Micros connect = resolve(device, host, at, true);
   if (!take_budget()) return;

@@ -64,17 +64,10 @@ void TcpConversation::emit(std::vector<TimedFrame>& out, Micros ts, bool from_cl
 
 bool TcpConversation::next_round(std::vector<TimedFrame>& out) {
   switch (stage_) {
-    case Stage::kHandshake:
-      handshake(out);
-      return true;
-    case Stage::kMessages:
-      message_round(out);
-      return true;
-    case Stage::kClose:
-      close(out);
-      return true;
-    case Stage::kDone:
-      break;
+    case Stage::kHandshake: handshake(out); return true;
+    case Stage::kMessages: message_round(out); return true;
+    case Stage::kClose: close(out); return true;
+    case Stage::kDone: break;
   }
   return false;
 }
