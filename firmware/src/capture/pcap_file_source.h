@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+#include "capture/packet.h"
+#include "capture/pcapng_reader.h"
+
+struct pcap;
+
+namespace hm::capture {
+
+// Reads a pcap or pcapng file through libpcap, one packet at a time, timestamps in
+// microseconds. A damaged file is an Error naming the file, the packet number and,
+// where libpcap lets us know it, the byte offset of the damaged record.
+// libpcap 1.10 refuses pcapng files whose interfaces differ (stitched captures); for
+// those alone the rest of the file is read by PcapngReader.
+class PcapFileSource {
+ public:
+  static Result<std::unique_ptr<PcapFileSource>> open(const std::string& path);
+  ~PcapFileSource();
+  PcapFileSource(const PcapFileSource&) = delete;
+  PcapFileSource& operator=(const PcapFileSource&) = delete;
+
+  // The next packet, std::nullopt at the end of the file, or an Error.
+  Result<std::optional<Packet>> next();
+
+  const std::string& path() const { return path_; }
+  int link_type() const { return link_type_; }
+  std::uint64_t packets_read() const { return packets_read_; }
+
+ private:
+  PcapFileSource(std::string path, pcap* handle);
+
+  std::string path_;
+  pcap* handle_;
+  int link_type_;
+  std::uint64_t packets_read_ = 0;
+  bool is_pcapng_ = false;
+  std::unique_ptr<PcapngReader> fallback_;
+};
+
+}  // namespace hm::capture

@@ -1,0 +1,186 @@
+#include "capture/pcap_file_source.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace hm::capture {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void put32le(Bytes& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void put16le(Bytes& out, std::uint16_t v) {
+  out.push_back(static_cast<std::uint8_t>(v));
+  out.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+
+// A classic little-endian pcap with `count` 60-byte Ethernet frames.
+Bytes pcap_file(int count) {
+  Bytes file;
+  put32le(file, 0xa1b2c3d4);
+  put16le(file, 2);
+  put16le(file, 4);
+  put32le(file, 0);
+  put32le(file, 0);
+  put32le(file, 65535);
+  put32le(file, 1);  // LINKTYPE_ETHERNET
+  for (int i = 0; i < count; ++i) {
+    put32le(file, 1700000000 + i);
+    put32le(file, 123456);
+    put32le(file, 60);
+    put32le(file, 60);
+    file.insert(file.end(), 60, static_cast<std::uint8_t>(i));
+  }
+  return file;
+}
+
+class PcapFileSourceTest : public ::testing::Test {
+ protected:
+  std::string write(const std::string& name, const Bytes& bytes) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      (std::string("hm_capture_") + std::to_string(::getpid()) + "_" + name);
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+    paths_.push_back(path);
+    return path.string();
+  }
+  void TearDown() override {
+    for (const auto& path : paths_) std::filesystem::remove(path);
+  }
+  std::vector<std::filesystem::path> paths_;
+};
+
+TEST_F(PcapFileSourceTest, ReadsEveryPacketThenEnds) {
+  const auto path = write("ok.pcap", pcap_file(3));
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  for (int i = 0; i < 3; ++i) {
+    auto packet = (*source)->next();
+    ASSERT_TRUE(packet) << packet.error();
+    ASSERT_TRUE(packet->has_value());
+    EXPECT_EQ((*packet)->ts_us, (1700000000LL + i) * 1'000'000 + 123456);
+    EXPECT_EQ((*packet)->bytes.size(), 60u);
+    EXPECT_EQ((*packet)->link_type, 1);
+  }
+  auto end = (*source)->next();
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(end->has_value());
+  EXPECT_EQ((*source)->packets_read(), 3u);
+}
+
+TEST_F(PcapFileSourceTest, TruncatedRecordNamesFilePacketAndOffset) {
+  const Bytes whole = pcap_file(3);
+  const Bytes bytes(whole.begin(), whole.end() - 10);  // the third record loses its last bytes
+  const auto path = write("truncated.pcap", bytes);
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  ASSERT_TRUE((*source)->next());
+  ASSERT_TRUE((*source)->next());
+  auto third = (*source)->next();
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().find(path), std::string::npos) << third.error();
+  EXPECT_NE(third.error().find("packet 3"), std::string::npos) << third.error();
+  EXPECT_NE(third.error().find("offset 176"), std::string::npos) << third.error();  // 24 + 2 * 76
+}
+
+// pcapng with two interfaces of different snap lengths (which libpcap 1.10 rejects).
+Bytes pcapng_two_interfaces(bool truncate_last) {
+  Bytes file;
+  auto block = [&file](std::uint32_t type, const Bytes& body) {
+    put32le(file, type);
+    put32le(file, static_cast<std::uint32_t>(12 + body.size()));
+    file.insert(file.end(), body.begin(), body.end());
+    put32le(file, static_cast<std::uint32_t>(12 + body.size()));
+  };
+  Bytes section;
+  put32le(section, 0x1a2b3c4d);
+  put16le(section, 1);
+  put16le(section, 0);
+  put32le(section, 0xffffffff);
+  put32le(section, 0xffffffff);
+  block(0x0a0d0d0a, section);
+  for (std::uint32_t snap : {65535u, 262144u}) {
+    Bytes interface;
+    put16le(interface, 1);
+    put16le(interface, 0);
+    put32le(interface, snap);
+    block(1, interface);
+  }
+  for (std::uint32_t id : {0u, 1u}) {
+    Bytes packet;
+    put32le(packet, id);
+    put32le(packet, 0);
+    put32le(packet, 2'000'000 + id);  // microseconds
+    put32le(packet, 60);
+    put32le(packet, 60);
+    packet.insert(packet.end(), 60, 0xee);
+    block(6, packet);
+  }
+  if (truncate_last) return Bytes(file.begin(), file.end() - 30);
+  return file;
+}
+
+TEST_F(PcapFileSourceTest, PcapngWithDifferingInterfacesIsReadToTheEnd) {
+  const auto path = write("interfaces.pcapng", pcapng_two_interfaces(false));
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  std::vector<TimestampUs> times;
+  for (;;) {
+    auto packet = (*source)->next();
+    ASSERT_TRUE(packet) << packet.error();
+    if (!packet->has_value()) break;
+    times.push_back((*packet)->ts_us);
+    EXPECT_EQ((*packet)->bytes.size(), 60u);
+  }
+  EXPECT_EQ(times, (std::vector<TimestampUs>{2'000'000, 2'000'001}));
+}
+
+TEST_F(PcapFileSourceTest, TruncatedPcapngBlockNamesFileAndOffset) {
+  const auto path = write("truncated.pcapng", pcapng_two_interfaces(true));
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  Result<std::optional<Packet>> packet = std::optional<Packet>{};
+  for (int i = 0; i < 3; ++i) {
+    packet = (*source)->next();
+    if (!packet) break;
+  }
+  ASSERT_FALSE(packet);
+  EXPECT_NE(packet.error().find(path), std::string::npos) << packet.error();
+  EXPECT_NE(packet.error().find("offset"), std::string::npos) << packet.error();
+}
+
+TEST_F(PcapFileSourceTest, GarbageIsAnErrorNamingTheFile) {
+  const auto path =
+      write("garbage.pcap", Bytes{'n', 'o', 't', ' ', 'a', ' ', 'p', 'c', 'a', 'p', '!', '!'});
+  auto source = PcapFileSource::open(path);
+  ASSERT_FALSE(source);
+  EXPECT_NE(source.error().find(path), std::string::npos) << source.error();
+}
+
+TEST_F(PcapFileSourceTest, MissingFileIsAnError) {
+  auto source = PcapFileSource::open("/nonexistent/hallmonitor/none.pcap");
+  ASSERT_FALSE(source);
+  EXPECT_NE(source.error().find("none.pcap"), std::string::npos);
+}
+
+TEST_F(PcapFileSourceTest, ReadsTheSharedPcapngCapture) {
+  const std::string path = std::string(HM_TESTDATA_DIR) + "/pcaps/dhcp-option108-macbookpro.pcapng";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared test data missing: " << path;
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  int packets = 0;
+  for (auto packet = (*source)->next(); packet && packet->has_value(); packet = (*source)->next())
+    ++packets;
+  EXPECT_EQ(packets, 2);
+}
+
+}  // namespace
+}  // namespace hm::capture
