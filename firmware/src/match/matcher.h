@@ -8,6 +8,7 @@
 #include "base/result.h"
 #include "dissect/observation.h"
 #include "match/library.h"
+#include "match/normalise.h"
 
 namespace hm::match {
 
@@ -45,6 +46,8 @@ class Scanner {
   // Every distinct entry the observation's text hits (each entry at most once).
   std::vector<Hit> scan(const dissect::Observation& observation);
   std::vector<Hit> scan_text(std::string_view text, bool is_host_name);
+  // The same for text whose form the caller knows (a URL is percent-decoded first).
+  std::vector<Hit> scan_text(std::string_view text, TextForm form);
 
   const CompiledLibrary& library() const { return *library_; }
 

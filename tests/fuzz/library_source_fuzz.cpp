@@ -1,0 +1,33 @@
+// libFuzzer target: arbitrary bytes as a library source file (.hml).
+// Properties checked: parse_source never crashes or reads out of bounds, and every
+// library it accepts compiles (the parser's checks are enough for the matcher) and
+// scans its own patterns without trouble.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "library/source_format.h"
+#include "match/matcher.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto file = hm::library::parse_source(text, "fuzz.hml");
+  if (!file.ok()) {
+    return 0;
+  }
+  hm::match::Library library;
+  library.categories.push_back(file->category);
+  library.entries = file->entries;
+  auto compiled = hm::match::CompiledLibrary::compile(std::move(library));
+  if (!compiled.ok()) {
+    std::abort();  // the parser accepted an entry the matcher cannot compile
+  }
+  hm::match::Scanner scanner(*compiled);
+  for (const hm::match::Entry& entry : (*compiled)->library().entries) {
+    (void)scanner.scan_text(entry.pattern, hm::match::TextForm::plain);
+    (void)scanner.scan_text(entry.pattern, hm::match::TextForm::host_name);
+  }
+  (void)scanner.scan_text(text, hm::match::TextForm::url);
+  return 0;
+}
