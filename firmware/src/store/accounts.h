@@ -1,0 +1,104 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "store/database.h"
+
+namespace hm::store {
+
+// Staff roles. Issue 6 adds the DSL, deputy DSL, staff viewer and technician; until
+// then the headteacher who set the box up is the only account.
+enum class Role : std::uint8_t { headteacher };
+
+std::string_view to_string(Role role);
+std::optional<Role> role_from_string(std::string_view text);
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::headteacher;
+};
+
+// A signed-in browser stays signed in for at most kSessionLifetime, and is signed out
+// after kSessionIdleTimeout without a request (a laptop left open in a classroom).
+inline constexpr std::chrono::hours kSessionLifetime{12};
+inline constexpr std::chrono::minutes kSessionIdleTimeout{30};
+inline constexpr std::size_t kMinimumPasswordLength = 10;
+inline constexpr std::size_t kMaximumPasswordLength = 256;
+
+// Microseconds since the Unix epoch, as everywhere in the store.
+using TimeUs = std::int64_t;
+TimeUs now_us();
+
+// --- First-run setup -------------------------------------------------------------
+//
+// Until setup is complete the box has a one-time setup code, e.g. "KX7M-RT4C-PWN3":
+// printed by the daemon and `hallmonitor admin status`, and on the box's label. Whoever
+// types it into the setup page becomes the headteacher; it is erased once used.
+
+// The setup code, made (and kept in `settings`) the first time it is asked for.
+// Empty once setup is complete.
+std::string ensure_setup_code(Database& db);
+bool setup_complete(Database& db);
+
+// Upper-cases and drops spaces and dashes, so "kx7m rt4c-pwn9" matches.
+std::string normalise_setup_code(std::string_view entered);
+
+// Why a password cannot be used, in words for the person choosing it; nullopt if fine.
+std::optional<std::string> password_problem(std::string_view password, std::string_view username);
+// Same for a user name: 3–64 letters, digits, dot, dash, underscore.
+std::optional<std::string> username_problem(std::string_view username);
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  Role role = Role::headteacher;
+  std::string password;
+};
+
+// The outcome of an attempt to finish setup; `rejected` carries a message for the page.
+struct SetupResult {
+  enum class Outcome { done, wrong_code, already_done, invalid };
+  Outcome outcome = Outcome::invalid;
+  std::string message;
+  std::optional<User> user;
+};
+
+// --- Accounts and sessions -------------------------------------------------------
+
+class Accounts {
+ public:
+  explicit Accounts(Database& db) : db_(db) {}
+
+  // Checks the setup code and creates the headteacher in one transaction, then marks
+  // setup complete and erases the code.
+  SetupResult complete_setup(std::string_view setup_code, const NewUser& headteacher);
+
+  Result<User> create_user(const NewUser& user);
+  std::optional<User> find_user(std::int64_t id);
+
+  // The user, if the name exists and the password matches. Always hashes, even for an
+  // unknown name, so timing does not tell which names exist.
+  std::optional<User> verify_password(std::string_view username, std::string_view password);
+
+  // Starts a session and returns its token (shown to the browser once; only its
+  // SHA-256 is stored).
+  Result<std::string> start_session(std::int64_t user_id, TimeUs now = now_us());
+  // The session's user if the token is known, unexpired and not idle too long; a
+  // valid lookup counts as activity.
+  std::optional<User> session_user(std::string_view token, TimeUs now = now_us());
+  void end_session(std::string_view token);
+  // Deletes sessions past their expiry or idle limit; returns how many.
+  int remove_stale_sessions(TimeUs now = now_us());
+
+ private:
+  Database& db_;
+};
+
+}  // namespace hm::store

@@ -1,0 +1,89 @@
+#include "store/capture_repository.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace hm::store {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, ts_us, client_ip, client_mac, category, severity, phrase, entry_kind, "
+    "observation_kind, library_version, evidence";
+
+evidence::Capture read_row(const Statement& row) {
+  evidence::Capture capture;
+  capture.id = row.column_int(0);
+  capture.ts_us = row.column_int(1);
+  capture.client_ip = row.column_text(2);
+  capture.client_mac = row.column_text(3);
+  capture.category = row.column_text(4);
+  capture.severity = static_cast<int>(row.column_int(5));
+  capture.phrase = row.column_text(6);
+  capture.entry_kind = row.column_text(7);
+  capture.observation_kind = row.column_text(8);
+  capture.library_version = row.column_text(9);
+  capture.evidence = evidence::parse_evidence(row.column_blob(10));
+  return capture;
+}
+
+}  // namespace
+
+Result<std::int64_t> CaptureRepository::insert(const evidence::Capture& capture) {
+  Statement insert(db_,
+                   "INSERT INTO captures (ts_us, client_ip, client_mac, category, severity, "
+                   "phrase, entry_kind, observation_kind, library_version, evidence) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);");
+  const std::string blob = evidence::serialize(capture.evidence);
+  insert.bind(1, capture.ts_us).bind(2, capture.client_ip);
+  if (capture.client_mac.empty()) {
+    insert.bind_null(3);
+  } else {
+    insert.bind(3, capture.client_mac);
+  }
+  insert.bind(4, capture.category)
+      .bind(5, static_cast<std::int64_t>(capture.severity))
+      .bind(6, capture.phrase)
+      .bind(7, capture.entry_kind)
+      .bind(8, capture.observation_kind)
+      .bind(9, capture.library_version)
+      .bind_blob(10, std::span(reinterpret_cast<const std::uint8_t*>(blob.data()), blob.size()));
+  insert.step();
+  if (!insert.ok()) {
+    return error("cannot store a capture: " + insert.error());
+  }
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.handle()));
+}
+
+std::vector<evidence::Capture> CaptureRepository::list_recent(std::size_t limit,
+                                                              std::optional<Cursor> after) {
+  std::vector<evidence::Capture> captures;
+  const std::string sql = "SELECT " + std::string(kColumns) +
+                          " FROM captures WHERE (ts_us, id) < (?1, ?2)"
+                          " ORDER BY ts_us DESC, id DESC LIMIT ?3;";
+  Statement query(db_, sql);
+  const Cursor from = after.value_or(Cursor{INT64_MAX, INT64_MAX});
+  query.bind(1, from.ts_us).bind(2, from.id).bind(3, static_cast<std::int64_t>(limit));
+  while (query.step()) {
+    captures.push_back(read_row(query));
+  }
+  return captures;
+}
+
+std::optional<evidence::Capture> CaptureRepository::find(std::int64_t id) {
+  Statement query(db_, "SELECT " + std::string(kColumns) + " FROM captures WHERE id = ?1;");
+  query.bind(1, id);
+  if (!query.step()) {
+    return std::nullopt;
+  }
+  return read_row(query);
+}
+
+std::int64_t CaptureRepository::count() {
+  Statement query(db_, "SELECT count(*) FROM captures;");
+  return query.step() ? query.column_int(0) : 0;
+}
+
+}  // namespace hm::store

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/result.h"
+#include "evidence/capture.h"
+#include "store/database.h"
+
+namespace hm::store {
+
+// Reads and writes the captures table. Insert is used by the store thread only.
+class CaptureRepository {
+ public:
+  explicit CaptureRepository(Database& db) : db_(db) {}
+
+  // Returns the new capture's id.
+  Result<std::int64_t> insert(const evidence::Capture& capture);
+
+  // Where a page of captures ends: the next page starts after it (keyset paging,
+  // which stays fast however many captures there are).
+  struct Cursor {
+    std::int64_t ts_us = 0;
+    std::int64_t id = 0;
+  };
+
+  // Newest first (by time, then id); `after` continues from an earlier page's last row.
+  std::vector<evidence::Capture> list_recent(std::size_t limit, std::optional<Cursor> after = {});
+  std::optional<evidence::Capture> find(std::int64_t id);
+  std::int64_t count();
+
+ private:
+  Database& db_;
+};
+
+}  // namespace hm::store
