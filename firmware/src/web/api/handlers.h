@@ -1,0 +1,24 @@
+#pragma once
+
+#include "web/router.h"
+
+// The JSON API's handlers, one file per area (setup.cpp, session.cpp, captures.cpp);
+// routes.cpp lists them.
+namespace hm::web::api {
+
+// setup.cpp — first run
+Response setup_status(ApiContext& context);
+Response setup(ApiContext& context);
+
+// session.cpp — signing in and out
+Response login(ApiContext& context);
+Response logout(ApiContext& context);
+Response session(ApiContext& context);
+
+// captures.cpp
+Response list_captures(ApiContext& context);
+
+// The public view of an account (never its password data).
+nlohmann::json user_json(const store::User& user);
+
+}  // namespace hm::web::api

@@ -1,0 +1,133 @@
+#include "web/router.h"
+
+#include <nlohmann/json.hpp>
+
+#include "web/static_assets.h"
+
+namespace hm::web {
+namespace {
+
+bool is_api_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+bool changes_state(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+Response serve_asset(const Request& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return Response::problem(405, "method_not_allowed", "Only GET is allowed here.");
+  }
+  std::string_view path = request.path;
+  if (path == "/") path = "/index.html";
+  const Asset* asset = find_asset(path);
+  // The UI routes itself (/login, /captures …): any other page gets index.html. A
+  // missing hashed bundle file is a real 404, not a page.
+  if (asset == nullptr && !path.starts_with("/assets/")) asset = find_asset("/index.html");
+  if (asset == nullptr) {
+    Response missing = Response::problem(404, "not_found", "There is no such file.");
+    return missing;
+  }
+  Response response;
+  response.content_type = std::string(asset->content_type);
+  response.body.assign(reinterpret_cast<const char*>(asset->bytes.data()), asset->bytes.size());
+  // Vite names bundle files by content hash, so they never change; index.html does.
+  response.cache_control =
+      path.starts_with("/assets/") ? "public, max-age=31536000, immutable" : "no-cache";
+  return response;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> ApiContext::json_body() const {
+  auto parsed = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+bool path_matches(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string>& params) {
+  params.clear();
+  while (!pattern.empty() && !path.empty()) {
+    const auto pattern_end = pattern.find('/', 1);
+    const auto path_end = path.find('/', 1);
+    const std::string_view want = pattern.substr(0, pattern_end);
+    const std::string_view got = path.substr(0, path_end);
+    if (want.size() > 3 && want[1] == '{' && want.back() == '}') {
+      if (got.size() < 2) return false;
+      params.emplace(std::string(want.substr(2, want.size() - 3)), std::string(got.substr(1)));
+    } else if (want != got) {
+      return false;
+    }
+    pattern =
+        pattern_end == std::string_view::npos ? std::string_view() : pattern.substr(pattern_end);
+    path = path_end == std::string_view::npos ? std::string_view() : path.substr(path_end);
+  }
+  return pattern.empty() && path.empty();
+}
+
+Response Router::handle(const Request& request) {
+  if (is_api_path(request.path)) return handle_api(request);
+  return serve_asset(request);
+}
+
+Response Router::handle_api(const Request& request) {
+  const Route* route = nullptr;
+  bool path_known = false;
+  std::map<std::string, std::string> params;
+  for (const Route& candidate : api_routes()) {
+    if (!path_matches(candidate.path, request.path, params)) continue;
+    path_known = true;
+    if (candidate.method == request.method) {
+      route = &candidate;
+      break;
+    }
+  }
+  if (route == nullptr) {
+    return path_known
+               ? Response::problem(405, "method_not_allowed", "That method is not allowed here.")
+               : Response::problem(404, "not_found", "There is no such API route.");
+  }
+
+  auto lease = pool_.acquire();
+  if (!lease) {
+    return Response::problem(503, "database_unavailable",
+                             "The box cannot open its database just now: " + lease.error());
+  }
+  ApiContext context{request, **lease, std::move(params), std::nullopt, {}};
+
+  if (route->access == Access::signed_in) {
+    const auto token = request.cookie_value(kSessionCookie);
+    if (token) context.user = store::Accounts(context.db).session_user(*token);
+    if (!context.user) {
+      Response response = Response::problem(401, "not_signed_in", "Please sign in.");
+      if (token) response.headers.emplace_back("Set-Cookie", expired_session_cookie());
+      return response;
+    }
+    context.session_token = *token;
+  }
+
+  if (changes_state(request.method)) {
+    // CSRF: a cross-site form cannot send JSON, and a browser's Origin must be ours.
+    // (SameSite=Strict already keeps the cookie off cross-site requests; issue 6 adds
+    // per-session tokens on top.)
+    if (!request.origin.empty() && request.origin != "https://" + request.host) {
+      return Response::problem(403, "cross_site", "Requests from other sites are refused.");
+    }
+    if (!request.content_type.starts_with("application/json")) {
+      return Response::problem(415, "json_required", "Send the request body as JSON.");
+    }
+  }
+  return route->handler(context);
+}
+
+std::string session_cookie(std::string_view token) {
+  const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(store::kSessionLifetime);
+  return std::string(kSessionCookie) + "=" + std::string(token) +
+         "; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age.count());
+}
+
+std::string expired_session_cookie() {
+  return std::string(kSessionCookie) + "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0";
+}
+
+}  // namespace hm::web

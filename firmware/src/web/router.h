@@ -1,0 +1,69 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "store/accounts.h"
+#include "store/database.h"
+#include "web/database_pool.h"
+#include "web/http.h"
+
+namespace hm::web {
+
+inline constexpr std::string_view kSessionCookie = "hm_session";
+
+// What a handler gets: the request, a database connection, and — on routes that need
+// one — the signed-in user.
+struct ApiContext {
+  const Request& request;
+  store::Database& db;
+  std::map<std::string, std::string> path_params;  // {id} segments of the route's path
+  std::optional<store::User> user;
+  std::string session_token;
+
+  // The body as a JSON object, or nullopt (the handler answers 400).
+  std::optional<nlohmann::json> json_body() const;
+};
+
+using Handler = Response (*)(ApiContext&);
+
+enum class Access { anyone, signed_in };
+
+// One API route. The table of them (routes.cpp) is the one list of the API: the router
+// serves it, a unit test checks it against web/openapi.json, and the browser test
+// calls every signed-in route without a session.
+struct Route {
+  std::string_view method;
+  std::string_view path;  // may hold {name} segments, e.g. /api/captures/{id}
+  Access access;
+  Handler handler;
+};
+
+std::span<const Route> api_routes();
+
+// Matches a route's path template; fills `params` with its {name} segments.
+bool path_matches(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string>& params);
+
+// Turns every request into a response: API routes (with session and CSRF checks), the
+// embedded UI's files, and index.html for any other page (the UI routes itself).
+class Router {
+ public:
+  explicit Router(DatabasePool& pool) : pool_(pool) {}
+  Response handle(const Request& request);
+
+ private:
+  Response handle_api(const Request& request);
+  DatabasePool& pool_;
+};
+
+// Set-Cookie values that start and end a session.
+std::string session_cookie(std::string_view token);
+std::string expired_session_cookie();
+
+}  // namespace hm::web

@@ -1,0 +1,263 @@
+// The headteacher's path through the web UI in a real browser (issue 2, item 6):
+// first-run setup with the code from `hallmonitor admin status`, sign in, the planted
+// suicide-search capture on the captures page, sign out — with screenshots at desktop
+// and phone widths — and 401 from every signed-in API route without a session.
+//
+// node ui_test.mjs --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
+import { spawn, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+const { chromium } = createRequire(join(args.modules, '/'))('playwright-core');
+const openapi = JSON.parse(readFileSync(fileURLToPath(new URL('../../web/openapi.json', import.meta.url)), 'utf8'));
+
+const PASSWORD = 'the blue door at noon';
+const screenshots = join(args.work, 'screenshots');
+const dataDir = join(args.work, 'data');
+const failures = [];
+
+function check(condition, message) {
+  if (condition) {
+    console.log(`ok   ${message}`);
+  } else {
+    console.log(`FAIL ${message}`);
+    failures.push(message);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// A request outside the browser (no cookies): status, headers and body.
+function call(base, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${base}${path}`,
+      { method, rejectUnauthorized: false, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function waitForServer(base, daemon, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (daemon.exitCode !== null) throw new Error(`hallmonitor exited early (code ${daemon.exitCode})`);
+    try {
+      const answer = await call(base, 'GET', '/api/setup/status');
+      if (answer.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the web UI did not answer at ${base} within ${seconds} s`);
+}
+
+async function stop(daemon) {
+  if (daemon.exitCode !== null) return daemon.exitCode;
+  const exited = new Promise((resolve) => daemon.once('exit', (code, signal) => resolve(code ?? signal)));
+  daemon.kill('SIGTERM');
+  const timer = setTimeout(() => daemon.kill('SIGKILL'), 15000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+// Every signed-in route in web/openapi.json (the unit test keeps it equal to the
+// server's route table), called without a session.
+async function checkUnauthenticatedApi(base) {
+  const secureByDefault = (openapi.security ?? []).length > 0;
+  let count = 0;
+  for (const [path, item] of Object.entries(openapi.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const secured = operation.security ? operation.security.length > 0 : secureByDefault;
+      if (!secured) continue;
+      const concretePath = path.replace(/\{[^}]+\}/g, '1');
+      const upper = method.toUpperCase();
+      const answer = await call(base, upper, concretePath, upper === 'GET' ? undefined : {});
+      check(answer.status === 401, `${upper} ${path} without a session answers 401 (got ${answer.status})`);
+      count += 1;
+    }
+  }
+  check(count >= 3, `checked ${count} signed-in API routes`);
+}
+
+async function checkHeaders(base) {
+  const page = await call(base, 'GET', '/');
+  check(page.status === 200 && page.headers['content-type'].startsWith('text/html'), 'GET / serves the UI');
+  const csp = page.headers['content-security-policy'] ?? '';
+  check(csp.includes("script-src 'self'") && !csp.includes('unsafe-inline'), 'CSP allows no inline script');
+  check(page.headers['x-frame-options'] === 'DENY', 'X-Frame-Options: DENY');
+  check((page.headers['strict-transport-security'] ?? '').includes('max-age='), 'HSTS is set');
+  check(page.headers['x-content-type-options'] === 'nosniff', 'X-Content-Type-Options: nosniff');
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  console.log(`     screenshot ${join(screenshots, `${name}.png`)}`);
+}
+
+async function browserJourney(base, setupCode) {
+  const userDataDir = join(args.work, 'chromium-profile');
+  rmSync(userDataDir, { recursive: true, force: true });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: args.chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15000);
+    const consoleErrors = [];
+    // Expected refusals (wrong code 403, "not signed in" 401) are logged by the browser
+    // as failed loads; anything else is a fault of the UI.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        consoleErrors.push(message.text());
+      }
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+    // First run: the box sends a new visitor to setup.
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Set up hallmonitor' }).waitFor();
+    check(new URL(page.url()).pathname === '/setup', 'a fresh box opens the setup page');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'setup-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page.getByLabel('Setup code').fill('AAAA-BBBB-CCCC');
+    await page.getByLabel('Your name').fill('Anita Patel');
+    await page.getByLabel('User name').fill('a.patel');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Type the password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    check((await alert.textContent()).includes('setup code is not right'), 'a wrong setup code is refused with a clear message');
+    await shot(page, 'setup-wrong-code-desktop');
+
+    await page.getByLabel('Setup code').fill(setupCode.toLowerCase());
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is ready' }).waitFor();
+    check(true, 'setup with the code from `admin status` creates the account');
+    await shot(page, 'setup-done-desktop');
+
+    // Sign in, from the keyboard.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.waitForURL('**/login');
+    check(true, 'after setup the sign-in page is shown at /login');
+    await page.getByLabel('User name').fill('a.patel');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('alert').waitFor();
+    check((await page.getByRole('alert').textContent()).includes('do not match'), 'a wrong password is refused');
+    await shot(page, 'login-desktop');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+
+    // The planted concern (tools/sample/README.md): a suicide search on www.google.com.
+    await page.getByRole('heading', { name: 'Captures' }).waitFor();
+    const row = page.locator('tbody tr', { hasText: 'www.google.com' }).filter({ hasText: 'Suicide' });
+    await row.first().waitFor();
+    const rowText = await row.first().innerText();
+    check(rowText.includes('how to kill myself') && rowText.includes('Critical') && rowText.includes('10.20.16.29'),
+      'the captures page shows the planted suicide search (phrase, severity, device, site)');
+    const rows = await page.locator('tbody tr').count();
+    check(rows >= 8, `the captures page lists the sample's planted captures (${rows} rows)`);
+    const firstTime = await page.locator('tbody tr').first().locator('time').getAttribute('datetime');
+    const lastTime = await page.locator('tbody tr').last().locator('time').getAttribute('datetime');
+    check(firstTime >= lastTime, 'captures are listed newest first');
+
+    const cookies = await context.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'hm_session');
+    check(session && session.httpOnly && session.secure && session.sameSite === 'Strict',
+      'the session cookie is HttpOnly, Secure and SameSite=Strict');
+    check(await page.evaluate(() => !document.cookie.includes('hm_session')), 'scripts cannot read the session cookie');
+
+    await shot(page, 'captures-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'captures-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Sign out: the session ends on the server too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const after = await page.evaluate(async () => (await fetch('/api/session')).status);
+    check(after === 401, 'after signing out the session is gone (401)');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'login-phone');
+
+    check(consoleErrors.length === 0, `no errors in the browser console${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(screenshots, { recursive: true });
+  const port = await freePort();
+  const base = `https://127.0.0.1:${port}`;
+  const daemon = spawn(args.hallmonitor, ['replay', args.pcap, '--data-dir', dataDir, '--serve', '--port', String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exitCode;
+  try {
+    await waitForServer(base, daemon, 120);
+    const { stdout } = await promisify(execFile)(args.hallmonitor, ['admin', 'status', '--data-dir', dataDir, '--json']);
+    const status = JSON.parse(stdout);
+    check(status.setup_complete === false && /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(status.setup_code),
+      `admin status gives a setup code (${status.setup_code})`);
+
+    await checkHeaders(base);
+    await checkUnauthenticatedApi(base);
+    await browserJourney(base, status.setup_code);
+
+    const done = JSON.parse((await promisify(execFile)(args.hallmonitor, ['admin', 'status', '--data-dir', dataDir, '--json'])).stdout);
+    check(done.setup_complete === true && done.setup_code === null, 'admin status reports setup done and no code');
+  } finally {
+    exitCode = await stop(daemon);
+  }
+  check(exitCode === 0, `hallmonitor stops cleanly on SIGTERM (exit ${exitCode})`);
+
+  if (failures.length) {
+    console.log(`\n${failures.length} check(s) failed`);
+    process.exit(1);
+  }
+  console.log(`\nall checks passed; screenshots in ${screenshots}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "evidence/capture.h"
+#include "store/capture_repository.h"
+#include "store/database.h"
+
+namespace hm::web::testing {
+
+// A fresh data folder per test, removed afterwards.
+class DataDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = std::filesystem::temp_directory_path() /
+                ("hm-web-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(data_dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(data_dir_); }
+
+  // The planted concern the browser test also looks for.
+  void plant_capture(std::int64_t ts_us = 1'717'400'000'000'000, std::string category = "suicide") {
+    auto db = store::Database::open(data_dir_);
+    ASSERT_TRUE(db.ok()) << db.error();
+    evidence::Capture capture;
+    capture.ts_us = ts_us;
+    capture.client_ip = "10.20.0.31";
+    capture.client_mac = "3c:22:fb:10:00:1f";
+    capture.category = std::move(category);
+    capture.severity = 5;
+    capture.phrase = "how to kill myself";
+    capture.entry_kind = "phrase";
+    capture.observation_kind = "http_url";
+    capture.library_version = "test";
+    capture.evidence = {"how to kill myself", "www.google.com",
+                        "http://www.google.com/search?q=how+to+kill+myself"};
+    auto id = store::CaptureRepository(**db).insert(capture);
+    ASSERT_TRUE(id.ok()) << id.error();
+  }
+
+  std::filesystem::path data_dir_;
+};
+
+}  // namespace hm::web::testing

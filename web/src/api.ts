@@ -1,0 +1,72 @@
+// The box's JSON API (firmware/src/web/routes.cpp, described in web/openapi.json).
+
+export interface User {
+  username: string;
+  display_name: string;
+  role: string;
+}
+
+export interface Capture {
+  id: number;
+  ts_us: number;
+  time: string;
+  device: { ip: string; mac: string | null };
+  category: string;
+  severity: number;
+  phrase: string;
+  kind: string;
+  host: string;
+  url: string;
+}
+
+export interface CapturePage {
+  captures: Capture[];
+  next: string | null;
+}
+
+// An answer the box gave that was not a success, with its message for the person.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'The box cannot be reached. Check the network connection and try again.');
+  }
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const message =
+      typeof payload.message === 'string' ? payload.message : `The box answered with an error (${response.status}).`;
+    throw new ApiError(response.status, payload.error ?? 'error', message);
+  }
+  return payload as T;
+}
+
+export const api = {
+  setupStatus: () => request<{ setup_needed: boolean }>('GET', '/api/setup/status'),
+  setup: (form: { setup_code: string; display_name: string; username: string; password: string }) =>
+    request<{ user: User }>('POST', '/api/setup', form),
+  login: (username: string, password: string) =>
+    request<{ user: User }>('POST', '/api/login', { username, password }),
+  logout: () => request<{ signed_out: boolean }>('POST', '/api/logout', {}),
+  session: () => request<{ user: User }>('GET', '/api/session'),
+  captures: (before?: string, limit = 50) => {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (before) query.set('before', before);
+    return request<CapturePage>('GET', `/api/captures?${query}`);
+  },
+};

@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'preact/hooks';
+
+// A very small router over the History API: the server answers every page path with
+// index.html, and the app decides what to show from location.pathname.
+export type PagePath = '/setup' | '/login' | '/captures';
+
+const listeners = new Set<() => void>();
+
+export function navigate(path: PagePath, { replace = false } = {}): void {
+  if (location.pathname !== path) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+  }
+  listeners.forEach((listener) => listener());
+}
+
+export function usePathname(): string {
+  const [pathname, setPathname] = useState(location.pathname);
+  useEffect(() => {
+    const update = () => setPathname(location.pathname);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return pathname;
+}
