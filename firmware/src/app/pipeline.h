@@ -1,0 +1,71 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "capture/packet.h"
+#include "capture/ring.h"
+#include "dissect/inspector.h"
+#include "match/matcher.h"
+#include "store/capture_writer.h"
+
+namespace hm::app {
+
+struct PipelineSettings {
+  std::size_t workers = 1;
+  std::size_t ring_capacity = 8192;  // packets per worker ring
+  // Replaying a file waits for a full ring (the file can wait); live capture drops
+  // and counts (the wire cannot).
+  bool drop_when_full = false;
+  dissect::InspectorSettings inspector;
+};
+
+struct PipelineCounters {
+  std::uint64_t packets_in = 0;
+  std::uint64_t ring_full_drops = 0;
+  std::uint64_t observations = 0;
+  std::uint64_t hits = 0;
+  dissect::InspectorCounters inspector;  // summed over workers
+};
+
+// DESIGN.md's data flow below the capture thread: flow-hashed rings to workers, each
+// owning its inspector and Hyperscan scanner, handing captures to the store thread.
+// The caller's thread is the capture thread and calls offer().
+class Pipeline {
+ public:
+  Pipeline(PipelineSettings settings, std::shared_ptr<const match::CompiledLibrary> library,
+           store::CaptureWriter& writer);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // From the capture thread only. Returns false when the packet was dropped.
+  bool offer(capture::Packet packet);
+
+  // No more packets: lets the workers drain their rings and joins them.
+  void finish();
+
+  // Packets in and drops are live; the workers' inspector counters are complete
+  // once finish() has returned.
+  PipelineCounters counters() const;
+
+ private:
+  struct Worker;
+  void run_worker(Worker& worker);
+
+  const PipelineSettings settings_;
+  std::shared_ptr<const match::CompiledLibrary> library_;
+  store::CaptureWriter& writer_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<bool> input_done_{false};
+  std::uint64_t packets_in_ = 0;
+  std::uint64_t ring_full_drops_ = 0;
+};
+
+// The symmetric 5-tuple hash that sends both directions of a flow to one worker.
+std::uint64_t flow_hash(const capture::PacketView& packet);
+
+}  // namespace hm::app

@@ -1,0 +1,156 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/pipeline.h"
+#include "app/settings.h"
+#include "app/signals.h"
+#include "app/wiring.h"
+#include "capture/live_pcap_source.h"
+
+namespace hm::app {
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "usage: hallmonitor run [--config FILE] [--set NAME=VALUE]...\n\n"
+         "The appliance daemon: captures on the mirror interface (promiscuous), inspects\n"
+         "and stores what it finds, and serves the web UI, until SIGTERM or Ctrl-C.\n\n"
+         "settings (config file lines `name = value`, or --set name=value):\n";
+  for (const SettingInfo& info : describe_settings()) {
+    out << "  " << info.name << " (default "
+        << (info.default_text.empty() ? "\"\"" : info.default_text);
+    if (!info.range_text.empty()) {
+      out << ", range " << info.range_text;
+    }
+    out << ")\n      " << info.help << '\n';
+  }
+}
+
+// Returns an exit code when the arguments end the command (help or a mistake).
+std::optional<int> parse(int argc, char** argv, DaemonSettings& settings) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      print_usage(std::cout);
+      return 0;
+    }
+    if (arg == "--config" && i + 1 < argc) {
+      auto loaded = load_settings_file(argv[++i]);
+      if (!loaded) {
+        std::cerr << "hallmonitor run: " << loaded.error() << '\n';
+        return 1;
+      }
+      settings = std::move(*loaded);
+    } else if (arg == "--set" && i + 1 < argc) {
+      const std::string_view assignment = argv[++i];
+      const auto equals = assignment.find('=');
+      const auto applied =
+          equals == std::string_view::npos
+              ? Status(error("--set takes NAME=VALUE, got \"" + std::string(assignment) + "\""))
+              : apply_setting(settings, assignment.substr(0, equals),
+                              assignment.substr(equals + 1));
+      if (!applied) {
+        std::cerr << "hallmonitor run: " << applied.error() << '\n';
+        return 1;
+      }
+    } else {
+      std::cerr << "hallmonitor run: unexpected argument \"" << arg << "\"\n";
+      print_usage(std::cerr);
+      return 2;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_daemon_command(int argc, char** argv) {
+  DaemonSettings settings;
+  if (auto done = parse(argc, argv, settings)) {
+    return *done;
+  }
+  block_termination_signals();
+  auto library = load_library(settings.library_dir);
+  if (!library) {
+    std::cerr << "hallmonitor run: " << library.error() << '\n';
+    return 1;
+  }
+  capture::LiveCaptureSettings live;
+  live.interface_name = settings.mirror_interface;
+  live.snap_length = static_cast<int>(settings.snap_length);
+  live.buffer_size_bytes = static_cast<int>(settings.capture_buffer_mb * 1024 * 1024);
+  auto source = capture::LivePcapSource::open(live);
+  if (!source) {
+    std::cerr << "hallmonitor run: " << source.error() << '\n';
+    return 1;
+  }
+  auto writer = store::CaptureWriter::start(settings.data_dir);
+  if (!writer) {
+    std::cerr << "hallmonitor run: " << writer.error() << '\n';
+    return 1;
+  }
+  auto web = start_web_ui(
+      settings.data_dir,
+      WebEndpoint{settings.web_address, static_cast<std::uint16_t>(settings.web_port)});
+  if (!web) {
+    std::cerr << "hallmonitor run: " << web.error() << '\n';
+    return 1;
+  }
+
+  PipelineSettings pipeline_settings;
+  pipeline_settings.workers = static_cast<std::size_t>(settings.workers);
+  pipeline_settings.ring_capacity = static_cast<std::size_t>(settings.ring_capacity);
+  pipeline_settings.drop_when_full = true;
+  pipeline_settings.inspector.max_flows = static_cast<std::size_t>(settings.flow_table_size);
+  pipeline_settings.inspector.max_out_of_order_bytes_per_direction =
+      static_cast<std::size_t>(settings.out_of_order_bytes);
+  Pipeline pipeline(pipeline_settings, *library, **writer);
+
+  // The capture thread: libpcap → flow-hashed rings. Stopped by LivePcapSource::stop().
+  std::atomic<bool> capture_failed{false};
+  std::thread capture_thread([&] {
+    while (true) {
+      auto packet = (*source)->next();
+      if (!packet) {
+        std::cerr << "hallmonitor run: capture stopped: " << packet.error() << '\n';
+        capture_failed = true;
+        // Wake the main thread, which waits for a termination signal.
+        kill(getpid(), SIGTERM);
+        return;
+      }
+      if (!packet->has_value()) {
+        if ((*source)->stopped()) {
+          return;
+        }
+        continue;  // read timeout: nothing arrived
+      }
+      pipeline.offer(std::move(**packet));
+    }
+  });
+  std::cerr << "hallmonitor run: capturing on " << settings.mirror_interface << ", data in "
+            << settings.data_dir.string() << '\n';
+
+  const int signal_number = wait_for_termination_signal();
+  std::cerr << "hallmonitor run: " << (capture_failed ? "capture failed" : strsignal(signal_number))
+            << ", shutting down\n";
+  (*source)->stop();
+  capture_thread.join();
+  pipeline.finish();
+  (*writer)->stop();
+  (*web)->stop();
+  const PipelineCounters counters = pipeline.counters();
+  std::cerr << "hallmonitor run: " << counters.packets_in << " packets, " << counters.hits
+            << " library hits, " << (*writer)->counters().captures_stored << " captures stored, "
+            << counters.ring_full_drops << " ring_full_drops\n";
+  return capture_failed ? 1 : 0;
+}
+
+}  // namespace hm::app

@@ -1,0 +1,151 @@
+#include "app/settings.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <variant>
+
+namespace hm::app {
+namespace {
+
+struct IntegerSetting {
+  std::int64_t DaemonSettings::*field;
+  std::int64_t min;
+  std::int64_t max;
+};
+struct TextSetting {
+  std::string DaemonSettings::*field;
+};
+struct PathSetting {
+  std::filesystem::path DaemonSettings::*field;
+};
+
+struct SettingDefinition {
+  std::string_view name;
+  std::string_view help;
+  std::variant<IntegerSetting, TextSetting, PathSetting> target;
+};
+
+// The one list of settings (defaults live in DaemonSettings' initialisers).
+const std::vector<SettingDefinition>& definitions() {
+  static const std::vector<SettingDefinition> kDefinitions = {
+      {"mirror_interface", "network interface plugged into the switch's mirror (SPAN) port",
+       TextSetting{&DaemonSettings::mirror_interface}},
+      {"data_dir", "folder for the database, keys and certificate",
+       PathSetting{&DaemonSettings::data_dir}},
+      {"library_dir", "library source folder (empty: the built-in starter library)",
+       PathSetting{&DaemonSettings::library_dir}},
+      {"web_address", "address the web UI listens on (management port)",
+       TextSetting{&DaemonSettings::web_address}},
+      {"web_port", "HTTPS port of the web UI", IntegerSetting{&DaemonSettings::web_port, 1, 65535}},
+      {"workers", "packet inspection threads (one per spare core)",
+       IntegerSetting{&DaemonSettings::workers, 1, 64}},
+      {"ring_capacity", "packets queued per worker before new ones are dropped and counted",
+       IntegerSetting{&DaemonSettings::ring_capacity, 64, 1 << 20}},
+      {"snap_length", "bytes kept of each captured packet",
+       IntegerSetting{&DaemonSettings::snap_length, 256, 262144}},
+      {"capture_buffer_mb", "kernel capture buffer, in MiB",
+       IntegerSetting{&DaemonSettings::capture_buffer_mb, 1, 2048}},
+      {"flow_table_size", "connections tracked at once per worker",
+       IntegerSetting{&DaemonSettings::flow_table_size, 1024, 1 << 24}},
+      {"out_of_order_bytes", "out-of-order TCP bytes held per direction while waiting for a gap",
+       IntegerSetting{&DaemonSettings::out_of_order_bytes, 0, 16 << 20}},
+  };
+  return kDefinitions;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+std::vector<SettingInfo> describe_settings() {
+  const DaemonSettings defaults;
+  std::vector<SettingInfo> infos;
+  for (const SettingDefinition& definition : definitions()) {
+    SettingInfo info{definition.name, definition.help, "", ""};
+    if (const auto* integer = std::get_if<IntegerSetting>(&definition.target)) {
+      info.default_text = std::to_string(defaults.*(integer->field));
+      info.range_text = std::to_string(integer->min) + "-" + std::to_string(integer->max);
+    } else if (const auto* text = std::get_if<TextSetting>(&definition.target)) {
+      info.default_text = defaults.*(text->field);
+    } else {
+      info.default_text = (defaults.*(std::get<PathSetting>(definition.target).field)).string();
+    }
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+Status apply_setting(DaemonSettings& settings, std::string_view key, std::string_view value) {
+  for (const SettingDefinition& definition : definitions()) {
+    if (definition.name != key) {
+      continue;
+    }
+    if (const auto* integer = std::get_if<IntegerSetting>(&definition.target)) {
+      std::int64_t number = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (ec != std::errc() || end != value.data() + value.size()) {
+        return error("setting " + std::string(key) + " must be a whole number, got \"" +
+                     std::string(value) + "\"");
+      }
+      if (number < integer->min || number > integer->max) {
+        return error("setting " + std::string(key) + " must be between " +
+                     std::to_string(integer->min) + " and " + std::to_string(integer->max) +
+                     ", got " + std::string(value));
+      }
+      settings.*(integer->field) = number;
+    } else if (const auto* text = std::get_if<TextSetting>(&definition.target)) {
+      settings.*(text->field) = std::string(value);
+    } else {
+      settings.*(std::get<PathSetting>(definition.target).field) = std::string(value);
+    }
+    return Ok{};
+  }
+  std::string known;
+  for (const SettingDefinition& definition : definitions()) {
+    known += known.empty() ? "" : ", ";
+    known += definition.name;
+  }
+  return error("unknown setting \"" + std::string(key) + "\" (known: " + known + ")");
+}
+
+Result<DaemonSettings> load_settings_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    return error(file.string() + ": cannot open the configuration file");
+  }
+  DaemonSettings settings;
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    std::string_view text = line;
+    if (const auto hash = text.find('#'); hash != std::string_view::npos) {
+      text = text.substr(0, hash);
+    }
+    text = trim(text);
+    if (text.empty()) {
+      continue;
+    }
+    const auto equals = text.find('=');
+    const std::string where = file.string() + ":" + std::to_string(line_number) + ": ";
+    if (equals == std::string_view::npos) {
+      return error(where + "expected `name = value`, got \"" + std::string(text) + "\"");
+    }
+    if (auto applied =
+            apply_setting(settings, trim(text.substr(0, equals)), trim(text.substr(equals + 1)));
+        !applied) {
+      return error(where + applied.error());
+    }
+  }
+  return settings;
+}
+
+}  // namespace hm::app

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace hm::app {
+
+// The daemon's settings. Every bound is declared once, in settings.cpp's table, with
+// its default, range and help line; the config file parser and `--help` both read
+// that table (STYLE.md "Settings and limits").
+struct DaemonSettings {
+  std::string mirror_interface = "eth1";
+  std::filesystem::path data_dir = "/var/lib/hallmonitor";
+  std::filesystem::path library_dir;  // empty: the built-in starter library
+  std::string web_address = "0.0.0.0";
+  std::int64_t web_port = 8443;
+  std::int64_t workers = 1;
+  std::int64_t ring_capacity = 8192;
+  std::int64_t snap_length = 65535;
+  std::int64_t capture_buffer_mb = 32;
+  std::int64_t flow_table_size = 65536;
+  std::int64_t out_of_order_bytes = 64 * 1024;
+};
+
+struct SettingInfo {
+  std::string_view name;
+  std::string_view help;
+  std::string default_text;
+  std::string range_text;  // empty for text settings
+};
+
+// Every setting with its help line, for `--help` and (later) the web UI.
+std::vector<SettingInfo> describe_settings();
+
+// Reads `key = value` lines (# comments) over the defaults. Errors name the file,
+// the line and what to change.
+Result<DaemonSettings> load_settings_file(const std::filesystem::path& file);
+
+// Applies one `key=value` (used by the file parser and by command-line overrides).
+Status apply_setting(DaemonSettings& settings, std::string_view key, std::string_view value);
+
+}  // namespace hm::app
