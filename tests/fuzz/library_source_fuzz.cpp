@@ -1,7 +1,10 @@
 // libFuzzer target: arbitrary bytes as a library source file (.hml).
 // Properties checked: parse_source never crashes or reads out of bounds, and every
-// library it accepts compiles (the parser's checks are enough for the matcher) and
-// scans its own patterns without trouble.
+// library it accepts — any kind: word, phrase, domain, url, regex, combination,
+// sha256, exception, with options — compiles (the parser's checks, including the
+// per-regex Hyperscan check, are enough for the matcher) and scans its own patterns
+// without trouble; every sha256 entry is found by its digest. Links the `library`
+// CMake target (which brings `match`).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,7 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();  // the parser accepted an entry the matcher cannot compile
   }
   hm::match::Scanner scanner(*compiled);
-  for (const hm::match::Entry& entry : (*compiled)->library().entries) {
+  const auto& entries = (*compiled)->library().entries;
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    const hm::match::Entry& entry = entries[i];
+    if (entry.kind == hm::match::EntryKind::sha256 &&
+        (*compiled)->match_sha256(entry.pattern) != i) {
+      std::abort();
+    }
     (void)scanner.scan_text(entry.pattern, hm::match::TextForm::plain);
     (void)scanner.scan_text(entry.pattern, hm::match::TextForm::host_name);
   }

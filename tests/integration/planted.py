@@ -1,9 +1,7 @@
 """Shared helpers for the integration tests: the planted concerns and stored captures."""
 import json
-import sqlite3
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 
 def planted_concerns(trafficgen):
@@ -17,18 +15,33 @@ def planted_concerns(trafficgen):
     return expected
 
 
+def exported_captures(hallmonitor, data_dir):
+    """Every capture with its evidence opened, through the audited `admin export`.
+
+    Evidence is sealed: reading the database gives nothing. Before setup, the one-time
+    setup code (from `admin status`) opens it; it is passed on standard input.
+    """
+    status = json.loads(subprocess.run(
+        [hallmonitor, "admin", "status", "--data-dir", str(data_dir), "--json"],
+        check=True, capture_output=True, text=True).stdout)
+    if not status["setup_code"]:
+        raise RuntimeError(f"{data_dir} is already set up: export needs a password")
+    out = subprocess.run([hallmonitor, "admin", "export", "--data-dir", str(data_dir),
+                          "--setup-code"], input=status["setup_code"] + "\n", check=True,
+                         capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
 def stored_captures(hallmonitor, data_dir):
     """Stored captures as a Counter of (category, severity, host, kind).
 
-    Metadata comes from `captures list --json`; the host lives in the evidence blob.
+    Metadata comes from `captures list --json`; the host lives in the sealed evidence,
+    opened by `admin export`.
     """
     out = subprocess.run([hallmonitor, "captures", "list", "--data-dir", str(data_dir), "--json"],
                          check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
-    db = sqlite3.connect(f"file:{Path(data_dir) / 'hallmonitor.db'}?mode=ro", uri=True)
-    hosts = {row_id: json.loads(blob)["host"]
-             for row_id, blob in db.execute("SELECT id, evidence FROM captures")}
-    db.close()
+    hosts = {row["id"]: row["host"] for row in exported_captures(hallmonitor, data_dir)}
     return Counter((row["category"], row["severity"], hosts[row["id"]], row["kind"])
                    for row in rows)
 

@@ -19,3 +19,10 @@ add_test(NAME integration.live_capture_veth
     $<TARGET_FILE:hallmonitor> $<TARGET_FILE:hallmonitor-trafficgen> ${HM_SAMPLE_PCAP}
     ${CMAKE_CURRENT_BINARY_DIR}/integration-live)
 set_tests_properties(integration.live_capture_veth PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
+
+# Sealed evidence (issue 5): nothing observed readable in the data folder; evidence opens
+# only signed in or with the recovery key; views audited; an edited audit row is named.
+add_test(NAME integration.sealed_evidence
+  COMMAND python3 ${HM_INTEGRATION_DIR}/sealed_evidence_test.py
+    $<TARGET_FILE:hallmonitor> ${HM_SAMPLE_PCAP} ${CMAKE_CURRENT_BINARY_DIR}/integration-sealed)
+

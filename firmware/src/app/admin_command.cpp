@@ -7,9 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/capture.h"
 #include "store/accounts.h"
+#include "store/audit_log.h"
 #include "store/capture_repository.h"
 #include "store/database.h"
+#include "store/key_store.h"
 #include "store/settings_repository.h"
 
 namespace hm::app {
@@ -21,12 +24,22 @@ constexpr std::string_view kUsage =
     "Administration of a hallmonitor data folder, from the box's console.\n"
     "\n"
     "actions:\n"
-    "  status     whether first-run setup is done; if not, the one-time setup code;\n"
-    "             and the address of the web UI\n"
+    "  status        whether first-run setup is done; if not, the one-time setup code;\n"
+    "                and the address of the web UI\n"
+    "  export        every capture with its evidence opened, one JSON object a line\n"
+    "                (audited). Needs a key: --username NAME and the password, or\n"
+    "                --recovery-key, or before setup --setup-code; the secret is read\n"
+    "                from the first line of standard input, never from the command line\n"
+    "  recover       when every password is lost: standard input gives the recovery key\n"
+    "                (line 1) and a new password (line 2) for --username NAME\n"
+    "  audit-verify  checks the audit log's hash chain; names the first broken entry\n"
     "\n"
     "options:\n"
     "  --data-dir DIR   the data folder (holds hallmonitor.db)\n"
-    "  --json           print one JSON object instead of text\n"
+    "  --username NAME  the account (export, recover)\n"
+    "  --recovery-key   export: standard input gives the recovery key\n"
+    "  --setup-code     export: standard input gives the setup code (before setup only)\n"
+    "  --json           print one JSON object instead of text (status, audit-verify)\n"
     "  -h, --help       show this help\n";
 
 // Where the web UI listens unless the server has stored the address it announced.
@@ -74,12 +87,174 @@ int status(const std::filesystem::path& data_dir, bool json) {
   return 0;
 }
 
+std::string read_line() {
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+struct AdminOptions {
+  std::string_view action;
+  std::filesystem::path data_dir;
+  std::string username;
+  bool json = false;
+  bool recovery_key = false;
+  bool setup_code = false;
+};
+
+// The evidence private key from the credentials given, or an error saying why not.
+Result<crypto::SecretBytes> unlock(store::Database& db, const AdminOptions& options,
+                                   std::string& actor) {
+  const std::string secret = read_line();
+  store::KeyStore keys(db);
+  if (options.recovery_key) {
+    actor = "recovery key";
+    if (auto key = keys.unwrap_with_recovery_key(secret)) return std::move(*key);
+    return error("that recovery key does not open the evidence key; check it and try again");
+  }
+  if (options.setup_code) {
+    actor = "setup code";
+    if (store::setup_complete(db)) {
+      return error(
+          "this box is set up, so the setup code no longer opens anything; use "
+          "--username or --recovery-key");
+    }
+    if (auto key = keys.unwrap_with_setup_code(secret)) return std::move(*key);
+    return error("that setup code is not right (see `hallmonitor admin status`)");
+  }
+  if (options.username.empty()) {
+    return error(
+        "give --username NAME (password on standard input), --recovery-key or "
+        "--setup-code");
+  }
+  actor = options.username;
+  store::Accounts accounts(db);
+  auto signed_in = accounts.sign_in(options.username, secret);
+  if (!signed_in) {
+    (void)store::AuditLog(db).append(options.username.substr(0, 64), "login_failed",
+                                     "admin export: wrong user name or password");
+    return error("that user name and password do not match");
+  }
+  if (auto key = keys.unwrap_for_user(signed_in->user.id, signed_in->wrapping_key.span())) {
+    return std::move(*key);
+  }
+  return error("the account " + options.username + " holds no copy of the evidence key");
+}
+
+int export_evidence(store::Database& db, const AdminOptions& options) {
+  std::string actor;
+  auto key = unlock(db, options, actor);
+  if (!key) {
+    std::cerr << "hallmonitor admin export: " << key.error() << '\n';
+    return 1;
+  }
+  store::CaptureRepository captures(db);
+  // Audited before anything is shown: no record, no evidence.
+  if (auto audited = store::AuditLog(db).append(
+          actor, "evidence_export",
+          "admin export of all " + std::to_string(captures.count()) + " captures");
+      !audited) {
+    std::cerr << "hallmonitor admin export: " << audited.error() << '\n';
+    return 1;
+  }
+  std::optional<store::CaptureRepository::Cursor> after;
+  std::int64_t unreadable = 0;
+  while (true) {
+    const auto page = captures.list_recent(500, after);
+    if (page.empty()) break;
+    for (const auto& capture : page) {
+      const auto opened = evidence::open_evidence(capture, *key);
+      if (!opened) ++unreadable;
+      nlohmann::json row{{"id", capture.id},
+                         {"ts_us", capture.ts_us},
+                         {"ip", capture.client_ip},
+                         {"mac", capture.client_mac},
+                         {"category", capture.category},
+                         {"severity", capture.severity},
+                         {"phrase", capture.phrase},
+                         {"kind", capture.observation_kind},
+                         {"opened", opened.has_value()}};
+      if (opened) {
+        row["text"] = opened->text;
+        row["host"] = opened->host;
+        row["url"] = opened->url;
+      }
+      std::cout << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    }
+    after = store::CaptureRepository::Cursor{page.back().ts_us, page.back().id};
+  }
+  if (unreadable > 0) {
+    std::cerr << "hallmonitor admin export: " << unreadable
+              << " captures did not open (changed or damaged)\n";
+    return 1;
+  }
+  return 0;
+}
+
+int recover(store::Database& db, const AdminOptions& options) {
+  if (options.username.empty()) {
+    std::cerr << "hallmonitor admin recover: --username NAME is required (the account to "
+                 "give a new password)\n";
+    return 2;
+  }
+  const std::string recovery_key = read_line();
+  const std::string password = read_line();
+  store::Accounts accounts(db);
+  const auto user = accounts.find_user(options.username);
+  if (!user) {
+    std::cerr << "hallmonitor admin recover: there is no account named " << options.username
+              << '\n';
+    return 1;
+  }
+  auto key = store::KeyStore(db).unwrap_with_recovery_key(recovery_key);
+  if (!key) {
+    (void)store::AuditLog(db).append("recovery key", "recover_failed",
+                                     "wrong recovery key for " + user->username);
+    std::cerr << "hallmonitor admin recover: that recovery key does not open the evidence key; "
+                 "check it (letters and digits, dashes optional) and try again\n";
+    return 1;
+  }
+  store::Transaction transaction(db);
+  auto reset = accounts.reset_password(user->id, password, *key);
+  auto audited = reset ? store::AuditLog(db).append("recovery key", "recover",
+                                                    "new password for " + user->username)
+                       : reset;
+  auto committed = audited ? transaction.commit() : audited;
+  if (!committed) {
+    std::cerr << "hallmonitor admin recover: " << committed.error() << '\n';
+    return 1;
+  }
+  std::cout << "The password of " << user->username
+            << " is changed and the evidence key is wrapped for it again. The recovery key "
+               "stays valid.\n";
+  return 0;
+}
+
+int audit_verify(store::Database& db, bool json) {
+  const auto result = store::AuditLog(db).verify();
+  if (json) {
+    std::cout << nlohmann::json{{"entries", result.entries},
+                                {"intact", !result.first_broken.has_value()},
+                                {"first_broken", result.first_broken
+                                                     ? nlohmann::json(*result.first_broken)
+                                                     : nlohmann::json()},
+                                {"reason", result.reason}}
+                     .dump()
+              << '\n';
+  } else if (result.first_broken) {
+    std::cout << "audit log: entry " << *result.first_broken << " is broken: " << result.reason
+              << "\n";
+  } else {
+    std::cout << "audit log: " << result.entries << " entries, hash chain intact\n";
+  }
+  return result.first_broken ? 1 : 0;
+}
+
 }  // namespace
 
 int run_admin_command(int argc, char** argv) {
-  std::string_view action;
-  std::filesystem::path data_dir;
-  bool json = false;
+  AdminOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -87,33 +262,55 @@ int run_admin_command(int argc, char** argv) {
       return 0;
     }
     if (arg == "--json") {
-      json = true;
-    } else if (arg == "--data-dir") {
+      options.json = true;
+    } else if (arg == "--recovery-key") {
+      options.recovery_key = true;
+    } else if (arg == "--setup-code") {
+      options.setup_code = true;
+    } else if (arg == "--data-dir" || arg == "--username") {
       if (i + 1 >= argc) {
-        std::cerr << "hallmonitor admin: --data-dir needs a folder\n";
+        std::cerr << "hallmonitor admin: " << arg << " needs a value\n";
         return 2;
       }
-      data_dir = argv[++i];
-    } else if (!arg.starts_with("-") && action.empty()) {
-      action = arg;
+      if (arg == "--data-dir") {
+        options.data_dir = argv[++i];
+      } else {
+        options.username = argv[++i];
+      }
+    } else if (!arg.starts_with("-") && options.action.empty()) {
+      options.action = arg;
     } else {
       std::cerr << "hallmonitor admin: unknown option \"" << arg << "\"\n\n" << kUsage;
       return 2;
     }
   }
-  if (action.empty()) {
+  if (options.action.empty()) {
     std::cerr << kUsage;
     return 2;
   }
-  if (action != "status") {
+  const std::string_view action = options.action;
+  if (action != "status" && action != "export" && action != "recover" && action != "audit-verify") {
     std::cerr << "hallmonitor admin: unknown action \"" << action << "\"\n\n" << kUsage;
     return 2;
   }
-  if (data_dir.empty()) {
-    std::cerr << "hallmonitor admin status: --data-dir DIR is required\n";
+  if (options.data_dir.empty()) {
+    std::cerr << "hallmonitor admin " << action << ": --data-dir DIR is required\n";
     return 2;
   }
-  return status(data_dir, json);
+  if (action == "status") return status(options.data_dir, options.json);
+  if (!std::filesystem::exists(store::database_path(options.data_dir))) {
+    std::cerr << "hallmonitor admin " << action << ": no hallmonitor database in "
+              << options.data_dir.string() << '\n';
+    return 1;
+  }
+  auto db = store::Database::open(options.data_dir);
+  if (!db) {
+    std::cerr << "hallmonitor admin " << action << ": " << db.error() << '\n';
+    return 1;
+  }
+  if (action == "export") return export_evidence(**db, options);
+  if (action == "recover") return recover(**db, options);
+  return audit_verify(**db, options.json);
 }
 
 }  // namespace hm::app

@@ -7,5 +7,6 @@ namespace hm::app {
 int run_replay_command(int argc, char** argv);
 int run_captures_command(int argc, char** argv);
 int run_daemon_command(int argc, char** argv);
+int run_stats_command(int argc, char** argv);
 
 }  // namespace hm::app

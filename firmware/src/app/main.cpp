@@ -28,6 +28,7 @@ constexpr Subcommand kSubcommands[] = {
     {"library", "check the safeguarding library and test text against it",
      hm::app::run_library_command},
     {"admin", "status and administration of a data folder", hm::app::run_admin_command},
+    {"stats", "what was seen and not seen, per minute", hm::app::run_stats_command},
 };
 
 void print_usage(std::ostream& out) {

@@ -19,9 +19,11 @@ constexpr std::string_view kHelp =
     "usage: hallmonitor observe [--counters] FILE.pcap|FILE.pcapng...\n"
     "\n"
     "Reads capture files and prints every observation the dissectors make, one JSON\n"
-    "object per line: ts (seconds), kind (dns_query, tls_sni, http_host, http_url),\n"
+    "object per line: ts (seconds), kind (dns_query, tls_sni, quic_sni, http_host,\n"
+    "http_url, dhcp_lease …),\n"
     "text, src and dst (ip:port, the client first), mac (the client's, or null) and,\n"
-    "for http_url, host. Each file is inspected on its own.\n"
+    "for http_url, host. When known: name (the device's DHCP host name), alpn, ech\n"
+    "and ech_public_name (TLS/QUIC), doh_canary (DNS). Each file is inspected on its own.\n"
     "\n"
     "  --counters   also print each file's inspection counters (JSON) on stderr\n"
     "  --help       this text\n"
@@ -50,6 +52,13 @@ void print_observation(const dissect::Observation& observation) {
   line["mac"] = observation.client_mac ? nlohmann::ordered_json(observation.client_mac->to_string())
                                        : nlohmann::ordered_json(nullptr);
   if (!observation.host.empty()) line["host"] = observation.host;
+  if (!observation.client_name.empty()) line["name"] = observation.client_name;
+  // Attributes appear only when set, so earlier readers see the lines they knew.
+  const auto& attributes = observation.attributes;
+  if (!attributes.alpn.empty()) line["alpn"] = attributes.alpn;
+  if (attributes.ech_extension) line["ech"] = true;
+  if (attributes.ech_public_name) line["ech_public_name"] = true;
+  if (attributes.doh_canary) line["doh_canary"] = true;
   // Network bytes need not be UTF-8: replace what is not, rather than throw.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // "ts" is written as a number with exactly six decimals (nlohmann would print a
@@ -80,6 +89,14 @@ nlohmann::ordered_json counters_json(const std::string& path, const dissect::Ins
       {"tls_malformed", c.tls_malformed},
       {"http_malformed", c.http_malformed},
       {"observations", c.observations},
+      {"quic_initials_decrypted", c.quic_initials_decrypted},
+      {"quic_initials_undecryptable", c.quic_initials_undecryptable},
+      {"quic_malformed", c.quic_malformed},
+      {"quic_crypto_limit_reached", c.quic_crypto_limit_reached},
+      {"quic_handshake_table_full", c.quic_handshake_table_full},
+      {"dhcp_malformed", c.dhcp_malformed},
+      {"host_table_evictions", c.host_table_evictions},
+      {"dns_address_evictions", c.dns_address_evictions},
   };
 }
 

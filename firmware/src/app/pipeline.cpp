@@ -13,6 +13,39 @@ namespace {
 // How long an idle worker sleeps before looking at its ring again.
 constexpr auto kIdleSleep = std::chrono::microseconds(200);
 
+// One request can say the same thing twice: a search's URL (http_url) and its decoded
+// terms (http_search), a form's URL and its body. Observations of one packet share
+// time and endpoints; a library entry they hit more than once is one capture (the
+// first observation's, so a search is stored as its URL with the phrase found).
+class SamePacketHits {
+ public:
+  // True the first time `entry` is hit by an observation of this packet.
+  bool first(const dissect::Observation& observation, std::uint32_t entry) {
+    const bool same_packet = observation.ts_us == ts_us_ && observation.src_ip == src_ip_ &&
+                             observation.src_port == src_port_ && observation.dst_ip == dst_ip_ &&
+                             observation.dst_port == dst_port_;
+    if (!same_packet) {
+      ts_us_ = observation.ts_us;
+      src_ip_ = observation.src_ip;
+      src_port_ = observation.src_port;
+      dst_ip_ = observation.dst_ip;
+      dst_port_ = observation.dst_port;
+      entries_.clear();
+    }
+    if (std::find(entries_.begin(), entries_.end(), entry) != entries_.end()) return false;
+    entries_.push_back(entry);
+    return true;
+  }
+
+ private:
+  capture::TimestampUs ts_us_ = -1;
+  decode::IpAddress src_ip_;
+  std::uint16_t src_port_ = 0;
+  decode::IpAddress dst_ip_;
+  std::uint16_t dst_port_ = 0;
+  std::vector<std::uint32_t> entries_;
+};
+
 }  // namespace
 
 std::uint64_t flow_hash(const capture::PacketView& packet) {
@@ -50,8 +83,8 @@ struct Pipeline::Worker {
 };
 
 Pipeline::Pipeline(PipelineSettings settings, std::shared_ptr<const match::CompiledLibrary> library,
-                   store::CaptureWriter& writer)
-    : settings_(std::move(settings)), library_(std::move(library)), writer_(writer) {
+                   store::CaptureWriter& writer, store::StatsWriter* stats)
+    : settings_(std::move(settings)), library_(std::move(library)), writer_(writer), stats_(stats) {
   const std::size_t count = settings_.workers == 0 ? 1 : settings_.workers;
   for (std::size_t i = 0; i < count; ++i) {
     workers_.push_back(std::make_unique<Worker>(settings_, library_));
@@ -90,12 +123,26 @@ void Pipeline::finish() {
 void Pipeline::run_worker(Worker& worker) {
   const std::string& version = library_->library().version;
   const auto& entries = library_->library().entries;
+  SamePacketHits packet_hits;
   const dissect::ObservationSink on_observation = [&](const dissect::Observation& observation) {
     worker.observations.fetch_add(1, std::memory_order_relaxed);
     for (const match::Hit& hit : worker.scanner.scan(observation)) {
+      if (!packet_hits.first(observation, hit.entry_index)) continue;
       worker.hits.fetch_add(1, std::memory_order_relaxed);
       writer_.submit(evidence::make_capture(observation, entries[hit.entry_index], version));
     }
+  };
+  // Minutes the worker has finished go to the store thread through its queue.
+  std::int64_t last_minute = 0;
+  const auto hand_over_minutes = [this](std::vector<dissect::VisibilityMinute> minutes) {
+    if (stats_ == nullptr || minutes.empty()) return;
+    std::vector<store::VisibilityRow> rows;
+    rows.reserve(minutes.size());
+    for (const dissect::VisibilityMinute& minute : minutes) {
+      rows.push_back({minute.minute_start_us, std::string(dissect::to_string(minute.visibility)),
+                      minute.flows, minute.bytes, minute.packets});
+    }
+    stats_->submit(std::move(rows));
   };
   while (true) {
     std::optional<capture::Packet> packet = worker.ring.try_pop();
@@ -108,10 +155,16 @@ void Pipeline::run_worker(Worker& worker) {
     }
     // The inspector forgets idle flows itself as packet time advances.
     worker.inspector.inspect(capture::view_of(*packet), on_observation);
+    const std::int64_t minute = dissect::VisibilityStats::minute_of(packet->ts_us);
+    if (minute != last_minute) {
+      last_minute = minute;
+      hand_over_minutes(worker.inspector.take_visibility(packet->ts_us));
+    }
   }
   // End of input: what flows still hold (a request without its final segment) is
   // inspected as far as it goes.
   worker.inspector.finish(on_observation);
+  hand_over_minutes(worker.inspector.take_visibility(0, /*all=*/true));
   worker.final_counters = worker.inspector.counters();
 }
 

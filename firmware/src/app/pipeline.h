@@ -11,6 +11,7 @@
 #include "dissect/inspector.h"
 #include "match/matcher.h"
 #include "store/capture_writer.h"
+#include "store/stats_repository.h"
 
 namespace hm::app {
 
@@ -36,8 +37,10 @@ struct PipelineCounters {
 // The caller's thread is the capture thread and calls offer().
 class Pipeline {
  public:
+  // `stats` (optional) receives each worker's per-minute visibility statistics as
+  // minutes end and at finish(); the database sums the workers' rows.
   Pipeline(PipelineSettings settings, std::shared_ptr<const match::CompiledLibrary> library,
-           store::CaptureWriter& writer);
+           store::CaptureWriter& writer, store::StatsWriter* stats = nullptr);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -59,6 +62,7 @@ class Pipeline {
   const PipelineSettings settings_;
   std::shared_ptr<const match::CompiledLibrary> library_;
   store::CaptureWriter& writer_;
+  store::StatsWriter* stats_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> input_done_{false};
   std::uint64_t packets_in_ = 0;

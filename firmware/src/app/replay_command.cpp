@@ -117,12 +117,18 @@ int run_replay_command(int argc, char** argv) {
     std::cerr << "hallmonitor replay: " << writer.error() << '\n';
     return 1;
   }
+  auto stats = store::StatsWriter::start(options.data_dir);
+  if (!stats) {
+    std::cerr << "hallmonitor replay: " << stats.error() << '\n';
+    return 1;
+  }
   PipelineSettings settings;
   settings.workers = options.workers;
-  Pipeline pipeline(settings, *library, **writer);
+  Pipeline pipeline(settings, *library, **writer, stats->get());
   const Status fed = feed_files(options.files, pipeline);
   pipeline.finish();
   (*writer)->stop();
+  (*stats)->stop();
   const PipelineCounters counters = pipeline.counters();
   const store::CaptureWriterCounters stored = (*writer)->counters();
   std::cerr << "hallmonitor replay: " << counters.packets_in << " packets, "

@@ -15,6 +15,7 @@
 #include "app/signals.h"
 #include "app/wiring.h"
 #include "capture/live_pcap_source.h"
+#include "store/retention.h"
 
 namespace hm::app {
 namespace {
@@ -97,6 +98,8 @@ int run_daemon_command(int argc, char** argv) {
     std::cerr << "hallmonitor run: " << writer.error() << '\n';
     return 1;
   }
+  // The hourly retention purge, on its own connection (README "Retention").
+  store::RetentionPurger purger(settings.data_dir, store::kPurgeInterval);
   auto web = start_web_ui(
       settings.data_dir,
       WebEndpoint{settings.web_address, static_cast<std::uint16_t>(settings.web_port)});
@@ -112,7 +115,29 @@ int run_daemon_command(int argc, char** argv) {
   pipeline_settings.inspector.max_flows = static_cast<std::size_t>(settings.flow_table_size);
   pipeline_settings.inspector.max_out_of_order_bytes_per_direction =
       static_cast<std::size_t>(settings.out_of_order_bytes);
-  Pipeline pipeline(pipeline_settings, *library, **writer);
+  pipeline_settings.inspector.max_reassembly_depth_bytes =
+      static_cast<std::uint64_t>(settings.reassembly_depth_bytes);
+  pipeline_settings.inspector.max_reassembly_memory_bytes =
+      static_cast<std::size_t>(settings.reassembly_memory_mb) << 20;
+  pipeline_settings.inspector.tcp_idle_timeout_us = settings.tcp_idle_timeout_s * 1'000'000;
+  pipeline_settings.inspector.udp_idle_timeout_us = settings.udp_idle_timeout_s * 1'000'000;
+  pipeline_settings.inspector.ip_fragments.timeout_us = settings.ip_fragment_timeout_s * 1'000'000;
+  pipeline_settings.inspector.ip_fragments.max_held_bytes =
+      static_cast<std::size_t>(settings.ip_fragment_memory_kb) << 10;
+  pipeline_settings.inspector.ip_fragments.max_fragments_per_datagram =
+      static_cast<std::size_t>(settings.ip_fragments_per_datagram);
+  pipeline_settings.inspector.ip_fragments.max_datagrams =
+      static_cast<std::size_t>(settings.ip_fragment_datagrams);
+  pipeline_settings.inspector.http_bodies.max_decoded_bytes =
+      static_cast<std::size_t>(settings.http_body_decoded_bytes);
+  pipeline_settings.inspector.http_bodies.max_text_bytes =
+      static_cast<std::size_t>(settings.http_body_text_bytes);
+  auto stats = store::StatsWriter::start(settings.data_dir);
+  if (!stats) {
+    std::cerr << "hallmonitor run: " << stats.error() << '\n';
+    return 1;
+  }
+  Pipeline pipeline(pipeline_settings, *library, **writer, stats->get());
 
   // The capture thread: libpcap → flow-hashed rings. Stopped by LivePcapSource::stop().
   std::atomic<bool> capture_failed{false};
@@ -145,6 +170,7 @@ int run_daemon_command(int argc, char** argv) {
   capture_thread.join();
   pipeline.finish();
   (*writer)->stop();
+  (*stats)->stop();
   (*web)->stop();
   const PipelineCounters counters = pipeline.counters();
   std::cerr << "hallmonitor run: " << counters.packets_in << " packets, " << counters.hits

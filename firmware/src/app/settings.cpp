@@ -50,6 +50,37 @@ const std::vector<SettingDefinition>& definitions() {
        IntegerSetting{&DaemonSettings::flow_table_size, 1024, 1 << 24}},
       {"out_of_order_bytes", "out-of-order TCP bytes held per direction while waiting for a gap",
        IntegerSetting{&DaemonSettings::out_of_order_bytes, 0, 16 << 20}},
+      {"reassembly_depth_bytes",
+       "bytes of each TCP direction reassembled; the rest is not inspected "
+       "(reassembly_depth_reached; 0: no limit)",
+       IntegerSetting{&DaemonSettings::reassembly_depth_bytes, 0, 1 << 30}},
+      {"reassembly_memory_mb",
+       "out-of-order TCP bytes held per worker, all flows together (reassembly_memory_full)",
+       IntegerSetting{&DaemonSettings::reassembly_memory_mb, 1, 4096}},
+      {"tcp_idle_timeout_s", "seconds a TCP connection may stay silent before it is forgotten",
+       IntegerSetting{&DaemonSettings::tcp_idle_timeout_s, 10, 86400}},
+      {"udp_idle_timeout_s", "seconds a UDP flow may stay silent before it is forgotten",
+       IntegerSetting{&DaemonSettings::udp_idle_timeout_s, 5, 3600}},
+      {"ip_fragment_timeout_s",
+       "seconds the fragments of an IP datagram are kept waiting for the rest "
+       "(ip_fragment_timeouts)",
+       IntegerSetting{&DaemonSettings::ip_fragment_timeout_s, 1, 120}},
+      {"ip_fragment_memory_kb",
+       "KiB of IP fragments held per worker while datagrams are put together "
+       "(ip_fragment_memory_full)",
+       IntegerSetting{&DaemonSettings::ip_fragment_memory_kb, 64, 1 << 20}},
+      {"ip_fragments_per_datagram",
+       "fragments one IP datagram may have before it is dropped (ip_fragment_too_many)",
+       IntegerSetting{&DaemonSettings::ip_fragments_per_datagram, 2, 8192}},
+      {"ip_fragment_datagrams",
+       "IP datagrams being put together at once per worker (ip_fragment_memory_full)",
+       IntegerSetting{&DaemonSettings::ip_fragment_datagrams, 16, 1 << 20}},
+      {"http_body_decoded_bytes",
+       "bytes of an HTTP body kept after de-chunking and inflating; the rest is skipped "
+       "(body_truncated), so a zip bomb stops here",
+       IntegerSetting{&DaemonSettings::http_body_decoded_bytes, 1024, 64 << 20}},
+      {"http_body_text_bytes", "text of one HTTP body handed to the matcher (body_truncated)",
+       IntegerSetting{&DaemonSettings::http_body_text_bytes, 256, 16 << 20}},
   };
   return kDefinitions;
 }

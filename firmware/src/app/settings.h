@@ -25,6 +25,16 @@ struct DaemonSettings {
   std::int64_t capture_buffer_mb = 32;
   std::int64_t flow_table_size = 65536;
   std::int64_t out_of_order_bytes = 64 * 1024;
+  std::int64_t reassembly_depth_bytes = 4 << 20;
+  std::int64_t reassembly_memory_mb = 32;
+  std::int64_t tcp_idle_timeout_s = 300;
+  std::int64_t udp_idle_timeout_s = 60;
+  std::int64_t ip_fragment_timeout_s = 30;
+  std::int64_t ip_fragment_memory_kb = 4096;
+  std::int64_t ip_fragments_per_datagram = 64;
+  std::int64_t ip_fragment_datagrams = 1024;
+  std::int64_t http_body_decoded_bytes = 256 * 1024;
+  std::int64_t http_body_text_bytes = 32 * 1024;
 };
 
 struct SettingInfo {

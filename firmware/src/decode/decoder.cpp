@@ -68,7 +68,7 @@ DecodeStatus decode_ipv4(Bytes packet, DecodedPacket& out) {
   const std::uint8_t version_ihl = reader.u8();
   reader.skip(1);
   const std::uint16_t total_length = reader.u16();
-  reader.skip(2);
+  const std::uint16_t identification = reader.u16();
   const std::uint16_t fragment = reader.u16();
   reader.skip(1);
   const std::uint8_t protocol = reader.u8();
@@ -83,30 +83,19 @@ DecodeStatus decode_ipv4(Bytes packet, DecodedPacket& out) {
   if (length > packet.size()) return DecodeStatus::truncated;
   out.src_ip = IpAddress::from_v4_bytes(addresses.data());
   out.dst_ip = IpAddress::from_v4_bytes(addresses.data() + 4);
-  // More-fragments flag or a non-zero offset: only IP reassembly can help (issue 3).
-  if ((fragment & 0x3fff) != 0) return DecodeStatus::ip_fragment;
-  return decode_transport(protocol, packet.subspan(header_length, length - header_length), out);
+  const Bytes payload = packet.subspan(header_length, length - header_length);
+  // More-fragments flag or a non-zero offset: the Defragmenter puts it together.
+  if ((fragment & 0x3fff) != 0) {
+    out.fragment = IpFragment{
+        false,  identification, protocol, (fragment & 0x1fffu) * 8u, (fragment & 0x2000) != 0,
+        payload};
+    return DecodeStatus::ip_fragment;
+  }
+  return decode_transport(protocol, payload, out);
 }
 
-DecodeStatus decode_ipv6(Bytes packet, DecodedPacket& out) {
-  ByteReader reader(packet);
-  const std::uint8_t version = reader.u8() >> 4;
-  reader.skip(3);
-  const std::uint16_t payload_length = reader.u16();
-  std::uint8_t next_header = reader.u8();
-  reader.skip(1);
-  const auto addresses = reader.take(32);
-  if (reader.failed()) return DecodeStatus::truncated;
-  if (version != 6) return DecodeStatus::malformed;
-  out.src_ip = IpAddress::from_v6_bytes(addresses.data());
-  out.dst_ip = IpAddress::from_v6_bytes(addresses.data() + 16);
-  // Payload length 0 is a jumbogram (RFC 2675) or TSO: take what was captured.
-  Bytes payload = packet.subspan(40);
-  if (payload_length != 0) {
-    if (payload_length > payload.size()) return DecodeStatus::truncated;
-    payload = payload.subspan(0, payload_length);
-  }
-  // RFC 8200 §4: walk the extension headers to the upper-layer header.
+// RFC 8200 §4: walk the extension headers to the upper-layer header.
+DecodeStatus decode_ipv6_extensions(std::uint8_t next_header, Bytes payload, DecodedPacket& out) {
   for (int i = 0; i < kMaxTags; ++i) {
     ByteReader extension(payload);
     switch (next_header) {
@@ -127,9 +116,18 @@ DecodeStatus decode_ipv6(Bytes packet, DecodedPacket& out) {
         const std::uint8_t following = extension.u8();
         extension.skip(1);
         const std::uint16_t offset_flags = extension.u16();
+        const std::uint32_t identification = extension.u32();
         if (extension.failed() || payload.size() < 8) return DecodeStatus::truncated;
         // An atomic fragment (offset 0, no more fragments; RFC 6946) is a whole packet.
-        if ((offset_flags & 0xfff9) != 0) return DecodeStatus::ip_fragment;
+        if ((offset_flags & 0xfff9) != 0) {
+          out.fragment = IpFragment{true,
+                                    identification,
+                                    following,
+                                    static_cast<std::uint32_t>(offset_flags & 0xfff8u),
+                                    (offset_flags & 1) != 0,
+                                    payload.subspan(8)};
+          return DecodeStatus::ip_fragment;
+        }
         next_header = following;
         payload = payload.subspan(8);
         continue;
@@ -146,6 +144,27 @@ DecodeStatus decode_ipv6(Bytes packet, DecodedPacket& out) {
     }
   }
   return DecodeStatus::malformed;
+}
+
+DecodeStatus decode_ipv6(Bytes packet, DecodedPacket& out) {
+  ByteReader reader(packet);
+  const std::uint8_t version = reader.u8() >> 4;
+  reader.skip(3);
+  const std::uint16_t payload_length = reader.u16();
+  std::uint8_t next_header = reader.u8();
+  reader.skip(1);
+  const auto addresses = reader.take(32);
+  if (reader.failed()) return DecodeStatus::truncated;
+  if (version != 6) return DecodeStatus::malformed;
+  out.src_ip = IpAddress::from_v6_bytes(addresses.data());
+  out.dst_ip = IpAddress::from_v6_bytes(addresses.data() + 16);
+  // Payload length 0 is a jumbogram (RFC 2675) or TSO: take what was captured.
+  Bytes payload = packet.subspan(40);
+  if (payload_length != 0) {
+    if (payload_length > payload.size()) return DecodeStatus::truncated;
+    payload = payload.subspan(0, payload_length);
+  }
+  return decode_ipv6_extensions(next_header, payload, out);
 }
 
 DecodeStatus decode_ip(Bytes packet, DecodedPacket& out) {
@@ -256,6 +275,14 @@ DecodeStatus decode_null(Bytes frame, bool network_order, DecodedPacket& out) {
 }
 
 }  // namespace
+
+DecodeStatus decode_ip_payload(bool is_v6, std::uint8_t protocol, Bytes payload,
+                               DecodedPacket& out) {
+  out.payload = {};
+  out.fragment = {};
+  return is_v6 ? decode_ipv6_extensions(protocol, payload, out)
+               : decode_transport(protocol, payload, out);
+}
 
 DecodeStatus decode_packet(const capture::PacketView& frame, DecodedPacket& out) {
   out = DecodedPacket{};

@@ -18,7 +18,7 @@ enum class DecodeStatus : std::uint8_t {
   malformed,              // a header field is impossible (bad version, length < header)
   unsupported_link_type,  // a DLT_* we do not decode
   not_ip,                 // ARP, LLC, STP …: fine, nothing to see
-  ip_fragment,            // needs IP reassembly (issue 3)
+  ip_fragment,            // one fragment of an IP datagram: `fragment` says which (Defragmenter)
   other_transport,        // ICMP, ESP, SCTP …: fine, nothing to see
 };
 
@@ -33,7 +33,17 @@ inline constexpr std::uint8_t kRst = 0x04;
 inline constexpr std::uint8_t kAck = 0x10;
 }  // namespace tcp_flag
 
-// One decoded frame. `payload` borrows from the frame's bytes.
+// One fragment of an IPv4 datagram (RFC 791) or IPv6 packet (RFC 8200 §4.5).
+struct IpFragment {
+  bool is_v6 = false;
+  std::uint32_t id = 0;                // IPv4 identification or IPv6 fragment header id
+  std::uint8_t protocol = 0;           // IPv4 protocol; IPv6 next header after the fragment header
+  std::uint32_t offset = 0;            // in bytes
+  bool more = false;                   // more fragments follow
+  std::span<const std::uint8_t> data;  // the fragment's part of the datagram's payload
+};
+
+// One decoded frame. `payload` and `fragment.data` borrow from the frame's bytes.
 struct DecodedPacket {
   std::optional<MacAddress> src_mac;  // absent for raw-IP link types
   IpAddress src_ip;
@@ -45,11 +55,19 @@ struct DecodedPacket {
   std::uint32_t tcp_ack = 0;
   std::uint8_t tcp_flags = 0;
   std::span<const std::uint8_t> payload;
+  IpFragment fragment;  // filled when decode_packet says ip_fragment
 };
 
 // Decodes Ethernet (802.1Q/802.1ad/QinQ tags, MPLS label stacks), Linux SLL and SLL2,
 // BSD null/loop and raw IP; then IPv4 or IPv6 (extension headers skipped), then TCP
 // or UDP. Never reads past `frame.bytes`.
+// For `ip_fragment`, the addresses, MAC and `fragment` are filled in.
 DecodeStatus decode_packet(const capture::PacketView& frame, DecodedPacket& out);
+
+// Decodes what follows the IP header(s) of a reassembled datagram: IPv6 extension
+// headers (from `protocol`, the fragment header's next header), then TCP or UDP.
+// Keeps the addresses and MAC already in `out`.
+DecodeStatus decode_ip_payload(bool is_v6, std::uint8_t protocol,
+                               std::span<const std::uint8_t> payload, DecodedPacket& out);
 
 }  // namespace hm::decode

@@ -13,7 +13,8 @@ std::string server_address_text(const decode::IpAddress& ip, std::uint16_t port)
 
 }  // namespace
 
-void EmitContext::observe(ObservationKind kind, std::string text, std::string host) const {
+void EmitContext::observe(ObservationKind kind, std::string text, std::string host,
+                          ObservationAttributes attributes) const {
   if (text.empty()) return;
   ++counters->observations;
   if (emit == nullptr || !*emit) return;
@@ -26,7 +27,16 @@ void EmitContext::observe(ObservationKind kind, std::string text, std::string ho
   observation.dst_ip = dst_ip;
   observation.dst_port = dst_port;
   observation.client_mac = src_mac;
+  // DHCP's binding wins over the frame's source MAC, which is the gateway's when the
+  // mirror port sees routed traffic.
+  if (hosts != nullptr) {
+    if (auto device = hosts->device_at(src_ip, ts_us)) {
+      observation.client_mac = device->mac;
+      observation.client_name = std::move(device->host_name);
+    }
+  }
   observation.host = std::move(host);
+  observation.attributes = std::move(attributes);
   (*emit)(observation);
 }
 
@@ -99,7 +109,8 @@ void ClientStream::feed_tls(std::span<const std::uint8_t> bytes) {
     case ClientHelloCollector::Progress::need_more: return;
     case ClientHelloCollector::Progress::done:
       for (const auto& name : tls_->client_hello().server_names) {
-        context_->observe(ObservationKind::tls_sni, name);
+        context_->observe(ObservationKind::tls_sni, name, {},
+                          attributes_of(tls_->client_hello(), name));
       }
       break;
     case ClientHelloCollector::Progress::malformed: ++context_->counters->tls_malformed; break;
@@ -128,9 +139,10 @@ void ClientStream::feed_dns(std::span<const std::uint8_t> bytes) {
   dns_->feed(bytes, [this](std::span<const std::uint8_t> message) {
     const auto parsed = parse_dns_message(message);
     if (!parsed || !parsed->complete) ++context_->counters->dns_malformed;
-    if (!parsed || parsed->is_response) return;
-    for (const auto& name : parsed->question_names)
-      context_->observe(ObservationKind::dns_query, name);
+    if (!parsed) return;
+    learn_dns_answers(*parsed, *context_);
+    if (parsed->is_response) return;
+    for (const auto& name : parsed->question_names) observe_dns_query(*context_, name);
   });
 }
 

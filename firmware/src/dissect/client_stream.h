@@ -28,8 +28,13 @@ struct EmitContext {
   std::optional<decode::MacAddress> src_mac;
   const ObservationSink* emit = nullptr;
   InspectorCounters* counters = nullptr;
+  // Where a client's MAC and device name come from when DHCP has told us (may be null),
+  // and where DNS answers go (may be null).
+  const HostTable* hosts = nullptr;
+  AddressNames* address_names = nullptr;
 
-  void observe(ObservationKind kind, std::string text, std::string host = {}) const;
+  void observe(ObservationKind kind, std::string text, std::string host = {},
+               ObservationAttributes attributes = {}) const;
 };
 
 // One direction of a TCP connection, in order. Decides from its first bytes (or the

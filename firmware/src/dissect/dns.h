@@ -4,7 +4,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "decode/address.h"
 
 namespace hm::dissect {
 
@@ -14,7 +17,26 @@ struct DnsMessage {
   bool is_response = false;
   std::vector<std::string> question_names;  // dotted, no trailing dot
   bool complete = true;  // false: a question was malformed; the names before it are kept
+  // Responses: the A and AAAA addresses of the answer section (at most
+  // kMaxDnsAnswerAddresses), whatever CNAMEs led to them; they answer the first question.
+  std::vector<decode::IpAddress> answer_addresses;
 };
+
+// Addresses kept from one response: a name with more is a load-balancing pool, and the
+// first few are the ones a client connects to.
+inline constexpr std::size_t kMaxDnsAnswerAddresses = 32;
+
+// RFC 8744 / Apple's and Firefox's canaries: a resolver answering these (or not) tells
+// a device whether it may switch to encrypted DNS (DoH) and so out of the box's sight.
+bool is_doh_canary(std::string_view name);
+
+struct EmitContext;  // dissect/client_stream.h
+
+// What the inspector does with a parsed message, over UDP and TCP alike: a dns_query
+// observation per question (doh_canary flagged), and a response's addresses remembered
+// under its first question's name (context.address_names, if set).
+void observe_dns_query(const EmitContext& context, const std::string& name);
+void learn_dns_answers(const DnsMessage& message, const EmitContext& context);
 
 // Parses a DNS message (also mDNS, RFC 6762, and LLMNR, RFC 4795, which share the
 // format). std::nullopt when not even the header is there. Names follow compression

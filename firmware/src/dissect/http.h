@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include "dissect/http_body.h"
+
 namespace hm::dissect {
 
 // One HTTP/1.x request's head, as far as observations need it.
@@ -55,6 +57,48 @@ class HttpRequestStream {
  private:
   struct Parser;
   std::unique_ptr<Parser> parser_;
+};
+
+// True if `start` could begin an HTTP/1.x response ("HTTP/1."); nullopt when more bytes
+// are needed to tell.
+std::optional<bool> looks_like_http_response(std::span<const std::uint8_t> start);
+
+// Both sides of one HTTP/1.x connection, for bodies: requests and responses each parsed
+// with Beast (keep-alive, pipelining, chunked), bodies decoded (gzip, deflate) and
+// turned into text by BodyDecoder. Responses are paired with requests in order (RFC
+// 9112 §9.3.2), which also tells a HEAD response has no body.
+class HttpConversation {
+ public:
+  enum class Side : std::uint8_t { client, server };
+  struct Events {
+    std::function<void(const HttpRequestHead&)> on_request;
+    // `request` is the request the body belongs to or answers (empty fields when the
+    // connection was joined mid-stream).
+    std::function<void(const HttpRequestHead& request, Side sender, HttpBodyText body)> on_body;
+  };
+  enum class State { parsing, failed };
+
+  HttpConversation(const HttpBodySettings& bodies, std::size_t max_header_bytes);
+  ~HttpConversation();
+  HttpConversation(const HttpConversation&) = delete;
+  HttpConversation& operator=(const HttpConversation&) = delete;
+
+  // Bytes `sender` sent, in order.
+  State feed(Side sender, std::span<const std::uint8_t> bytes, const Events& events);
+  // Bytes of `sender` were lost: the body in progress ends here (its text so far is
+  // given); parsing starts again with the next message.
+  void restart(Side sender, const Events& events);
+  // The connection ended: a body delimited by the close (RFC 9112 §6.3 item 8) ends here.
+  void finish(const Events& events);
+  State state(Side sender) const;
+  // Requests not yet answered beyond kMaxPendingRequests are forgotten (counted).
+  std::uint64_t requests_forgotten() const;
+
+  static constexpr std::size_t kMaxPendingRequests = 64;
+
+ private:
+  struct Parsers;
+  std::unique_ptr<Parsers> parsers_;
 };
 
 }  // namespace hm::dissect

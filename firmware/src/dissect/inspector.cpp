@@ -3,8 +3,12 @@
 #include <array>
 
 #include "decode/decoder.h"
+#include "decode/defragmenter.h"
 #include "dissect/client_stream.h"
+#include "dissect/dhcp.h"
 #include "dissect/dns.h"
+#include "dissect/http_body_stream.h"
+#include "dissect/visibility.h"
 #include "flows/flow_table.h"
 #include "flows/tcp_reassembly.h"
 
@@ -21,6 +25,12 @@ bool is_dns_port(std::uint16_t port) {
   return port == kDnsPort || port == kMdnsPort || port == kLlmnrPort;
 }
 
+// RFC 2131 §4.1: client 68 ↔ server 67 (a relay talks 67 ↔ 67).
+bool is_dhcp(const decode::DecodedPacket& packet) {
+  return (packet.src_port == kDhcpClientPort || packet.src_port == kDhcpServerPort) &&
+         (packet.dst_port == kDhcpClientPort || packet.dst_port == kDhcpServerPort);
+}
+
 // One direction of a TCP flow: its reassembly and the dissector its bytes feed.
 struct TcpDirection {
   flows::TcpDirectionReassembler reassembler;
@@ -32,30 +42,61 @@ struct TcpDirection {
 
 struct TcpFlow {
   std::array<TcpDirection, 2> directions;  // [0]: sent by key.first_*, [1]: by key.second_*
+  std::unique_ptr<HttpBodyStreams> http;   // bodies and search terms, beside the streams
 };
 
-using FlowTable = flows::FlowTable<TcpFlow>;
+// What the dissectors keep about one flow (TCP or UDP, both directions). The flow table
+// owns it and frees it when the flow ends, expires or is evicted (flush() runs first).
+//
+// Per-flow slot: a dissector that needs state across packets of one flow adds one
+// member here, a std::unique_ptr created on first use, so a flow that never needs it
+// costs one pointer. inspect_udp() and inspect_tcp() get the flow (dev_notes.txt).
+struct FlowState {
+  std::unique_ptr<TcpFlow> tcp;          // TCP flows only: reassembly and client streams
+  std::unique_ptr<QuicConnection> quic;  // UDP flows speaking QUIC: Initial keys, CRYPTO
+  FlowVisibility visibility;             // what could be seen of it, for the minute statistics
+};
+
+using FlowTable = flows::FlowTable<FlowState>;
 
 }  // namespace
 
 struct Inspector::State {
-  explicit State(const InspectorSettings& s) : settings(s), flows(s.max_flows) {}
+  explicit State(const InspectorSettings& s)
+      : settings(s),
+        reassembly_memory{s.max_reassembly_memory_bytes, 0},
+        flows(s.max_flows, flows::FlowTimeouts{s.tcp_idle_timeout_us, s.udp_idle_timeout_us}),
+        defragmenter(s.ip_fragments) {}
 
   InspectorSettings settings;
   InspectorCounters counters;
   flows::ReassemblyCounters reassembly;
+  flows::ReassemblyMemory reassembly_memory;  // before `flows`: reassemblers give back to it
+  QuicDissector quic{settings.quic};          // before `flows`: QUIC connections give back to it
   FlowTable flows;
+  decode::Defragmenter defragmenter;
+  QuicCounters quic_counters;
+  HostTable hosts{settings.hosts};             // DHCP: IP → MAC → device name
+  AddressNames address_names{settings.hosts};  // DNS answers: address → name
   capture::TimestampUs last_expiry_us = 0;
   capture::TimestampUs last_packet_us = 0;
+  VisibilityStats visibility_stats;  // flows and bytes by what could be seen, per minute
 
-  void inspect_udp(const decode::DecodedPacket& packet, EmitContext& context);
+  decode::DecodeStatus defragment(decode::DecodedPacket& packet, capture::TimestampUs now_us);
+  void inspect_udp(const decode::DecodedPacket& packet, FlowTable::Flow& flow,
+                   EmitContext& context);
   void inspect_tcp(const decode::DecodedPacket& packet, EmitContext& context);
+  void inspect_dhcp(const decode::DecodedPacket& packet, EmitContext& context);
+  void new_tcp_connection(FlowTable::Flow& flow, const decode::DecodedPacket& packet);
   void flush(FlowTable::Flow& flow, capture::TimestampUs now_us, const ObservationSink& emit);
   void sync_counters();
 };
 
 Inspector::Inspector(InspectorSettings settings) : state_(std::make_unique<State>(settings)) {}
 Inspector::~Inspector() = default;
+
+const HostTable& Inspector::host_table() const { return state_->hosts; }
+const AddressNames& Inspector::address_names() const { return state_->address_names; }
 
 const InspectorCounters& Inspector::counters() const {
   state_->sync_counters();
@@ -64,12 +105,32 @@ const InspectorCounters& Inspector::counters() const {
 
 void Inspector::State::sync_counters() {
   counters.flow_table_full = flows.counters().flow_table_full;
+  counters.flows_evicted = flows.counters().flows_evicted;
   counters.flows_expired = flows.counters().flows_expired;
-  counters.tcp_flows = flows.counters().flows_created;
+  counters.tcp_flows = flows.counters().tcp_flows_created;
+  counters.udp_flows = flows.counters().udp_flows_created;
+  counters.tcp_overlap_conflicts = reassembly.overlap_conflicts;
+  counters.reassembly_depth_reached = reassembly.depth_reached;
+  counters.reassembly_memory_full = reassembly.memory_full;
+  const auto& fragments = defragmenter.counters();
+  counters.ip_fragments = fragments.fragments;
+  counters.ip_reassembled = fragments.reassembled;
+  counters.ip_fragment_overlaps = fragments.overlaps;
+  counters.ip_fragment_timeouts = fragments.timeouts;
+  counters.ip_fragment_memory_full = fragments.memory_full;
+  counters.ip_fragment_too_many = fragments.too_many_fragments;
+  counters.ip_fragment_malformed = fragments.malformed;
   counters.out_of_order_held = reassembly.out_of_order_held;
   counters.out_of_order_dropped = reassembly.out_of_order_dropped;
   counters.tcp_gaps = reassembly.gaps;
   counters.tcp_retransmitted_bytes = reassembly.retransmitted_bytes;
+  counters.quic_initials_decrypted = quic_counters.initials_decrypted;
+  counters.quic_initials_undecryptable = quic_counters.initials_undecryptable;
+  counters.quic_malformed = quic_counters.malformed;
+  counters.quic_crypto_limit_reached = quic_counters.crypto_limit_reached;
+  counters.quic_handshake_table_full = quic_counters.handshake_table_full;
+  counters.host_table_evictions = hosts.evictions();
+  counters.dns_address_evictions = address_names.evictions();
 }
 
 void Inspector::inspect(const capture::PacketView& frame, const ObservationSink& emit) {
@@ -82,13 +143,15 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
   }
 
   decode::DecodedPacket packet;
-  switch (decode::decode_packet(frame, packet)) {
+  decode::DecodeStatus status = decode::decode_packet(frame, packet);
+  if (status == decode::DecodeStatus::ip_fragment) status = s.defragment(packet, frame.ts_us);
+  switch (status) {
     case decode::DecodeStatus::ok: break;
     case decode::DecodeStatus::truncated:
     case decode::DecodeStatus::malformed: ++s.counters.decode_errors; return;
     case decode::DecodeStatus::unsupported_link_type: ++s.counters.unsupported_link_type; return;
     case decode::DecodeStatus::not_ip: ++s.counters.not_ip; return;
-    case decode::DecodeStatus::ip_fragment: ++s.counters.ip_fragments; return;
+    case decode::DecodeStatus::ip_fragment: return;  // held, or dropped: the Defragmenter counts
     case decode::DecodeStatus::other_transport: ++s.counters.other_transport; return;
   }
 
@@ -101,24 +164,102 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
   context.src_mac = packet.src_mac;
   context.emit = &emit;
   context.counters = &s.counters;
+  context.hosts = &s.hosts;
+  context.address_names = &s.address_names;
+  // What the dissectors see of this packet classifies its flow (dissect/visibility.h).
+  std::vector<Observation> seen;
+  const ObservationSink noting = [&seen, &emit](const Observation& observation) {
+    seen.push_back(observation);
+    if (emit) emit(observation);
+  };
+  context.emit = &noting;
   if (packet.transport == decode::Transport::udp) {
-    s.inspect_udp(packet, context);
+    bool created = false;
+    auto& flow = s.flows.find_or_create(
+        flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
+                             static_cast<std::uint8_t>(packet.transport)),
+        frame.ts_us, created, [&](FlowTable::Flow& old) { s.flush(old, frame.ts_us, emit); });
+    s.inspect_udp(packet, flow, context);
   } else {
     s.inspect_tcp(packet, context);
   }
+  const auto directed =
+      flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
+                           static_cast<std::uint8_t>(packet.transport));
+  if (FlowTable::Flow* flow = s.flows.find(directed.key)) {
+    FlowVisibility& visibility = flow->state.visibility;
+    visibility.on_packet(packet);
+    for (const Observation& observation : seen) visibility.on_observation(observation);
+    s.visibility_stats.on_packet(visibility, frame.bytes.size(), frame.ts_us);
+  }
+}
+
+std::vector<VisibilityMinute> Inspector::take_visibility(capture::TimestampUs now_us, bool all) {
+  return state_->visibility_stats.take(now_us, all);
 }
 
 // DNS over UDP needs no flow: each datagram is a whole message. mDNS and LLMNR queries
 // count too: tshark dissects them as DNS, and a school wants to see a device asking
 // its LAN for a name as much as asking its resolver (documented in dev_notes.txt).
-void Inspector::State::inspect_udp(const decode::DecodedPacket& packet, EmitContext& context) {
-  if (!is_dns_port(packet.src_port) && !is_dns_port(packet.dst_port)) return;
+void Inspector::State::inspect_udp(const decode::DecodedPacket& packet, FlowTable::Flow& flow,
+                                   EmitContext& context) {
+  if (is_dhcp(packet)) return inspect_dhcp(packet, context);
+  // QUIC is recognised by content (a v1/v2 long header) on any port but DHCP's and
+  // DNS's (a DNS header can look like a long header: ID 0xc000, flags 0, one question).
+  if (!is_dns_port(packet.src_port) && !is_dns_port(packet.dst_port)) {
+    if (!QuicDissector::looks_like_quic_initial(packet.payload)) return;
+    const bool from_first =
+        packet.src_ip == flow.key.first_ip && packet.src_port == flow.key.first_port;
+    const auto hello = quic.on_datagram(from_first, packet.payload, flow.state.quic, quic_counters);
+    if (hello) {
+      for (const auto& name : hello->server_names) {
+        context.observe(ObservationKind::quic_sni, name, {}, attributes_of(*hello, name));
+      }
+    }
+    return;
+  }
   const auto message = parse_dns_message(packet.payload);
   if (!message || !message->complete) ++counters.dns_malformed;
-  if (!message || message->is_response) return;
-  for (const auto& name : message->question_names) {
-    context.observe(ObservationKind::dns_query, name);
+  if (!message) return;
+  learn_dns_answers(*message, context);
+  if (message->is_response) return;
+  for (const auto& name : message->question_names) observe_dns_query(context, name);
+}
+
+// DHCPv4 (dissect/dhcp.h): leases feed the host table; a message naming its client
+// (option 12, from the client or echoed by the server) is a dhcp_lease observation
+// whose client is the device the lease is for (dev_notes.txt).
+void Inspector::State::inspect_dhcp(const decode::DecodedPacket& packet, EmitContext& context) {
+  const auto message = parse_dhcp_message(packet.payload);
+  if (!message || !message->complete) ++counters.dhcp_malformed;
+  if (!message) return;
+  const auto bound_ip = message->bound_ip();
+  if (message->client_mac) {
+    if (message->from_client) {
+      hosts.learn_name(*message->client_mac, message->host_name, message->client_id, context.ts_us);
+    }
+    if (bound_ip) hosts.learn_binding(*bound_ip, *message->client_mac, context.ts_us);
   }
+  EmitContext lease = context;
+  if (!message->from_client) {  // a server's reply: the client is the other side
+    std::swap(lease.src_ip, lease.dst_ip);
+    std::swap(lease.src_port, lease.dst_port);
+  }
+  if (bound_ip) lease.src_ip = *bound_ip;
+  lease.src_mac = message->client_mac;
+  lease.observe(ObservationKind::dhcp_lease, message->host_name);
+}
+
+// Puts IP fragments back together; `ok` (and `packet` describing the whole datagram)
+// once the last missing fragment arrives, `ip_fragment` while it is held or dropped.
+decode::DecodeStatus Inspector::State::defragment(decode::DecodedPacket& packet,
+                                                  capture::TimestampUs now_us) {
+  const auto datagram = defragmenter.add(packet.src_ip, packet.dst_ip, packet.fragment, now_us);
+  if (!datagram) return decode::DecodeStatus::ip_fragment;
+  const auto status =
+      decode::decode_ip_payload(datagram->is_v6, datagram->protocol, datagram->payload, packet);
+  // A fragment header inside a reassembled packet is not something a sender does.
+  return status == decode::DecodeStatus::ip_fragment ? decode::DecodeStatus::malformed : status;
 }
 
 void Inspector::State::inspect_tcp(const decode::DecodedPacket& packet, EmitContext& context) {
@@ -131,45 +272,62 @@ void Inspector::State::inspect_tcp(const decode::DecodedPacket& packet, EmitCont
   FlowTable::Flow* flow = flows.find(directed.key);
   if (flow == nullptr && !syn && packet.payload.empty()) return;  // nothing to follow yet
   const int index = directed.from_first ? 0 : 1;
+  const ObservationSink& emit = *context.emit;
 
-  // A new SYN with another initial sequence number: the ports were reused.
-  if (flow != nullptr && syn) {
-    const auto& previous = flow->state.directions[index].syn_seq;
-    if (previous && *previous != packet.tcp_seq) {
-      flush(*flow, context.ts_us, *context.emit);
-      flows.erase(directed.key);
-      flow = nullptr;
+  // SYN reuse of the 5-tuple: a SYN from a side that has already sent, and that is not
+  // a retransmission of its own SYN, opens a new connection (the old one ended unseen).
+  if (flow != nullptr && syn && flow->state.tcp) {
+    const TcpDirection& previous = flow->state.tcp->directions[index];
+    const bool same_syn = previous.syn_seq && *previous.syn_seq == packet.tcp_seq;
+    if (previous.reassembler.started() && !same_syn) {
+      flush(*flow, context.ts_us, emit);
+      flow->state.tcp.reset();
+      ++counters.tcp_connections_reused;
     }
   }
   bool created = false;
-  FlowTable::Flow& current = flows.find_or_create(directed.key, context.ts_us, created);
-  if (created) {
-    const bool dns = packet.src_port == kDnsPort || packet.dst_port == kDnsPort;
-    for (auto& direction : current.state.directions) {
-      direction.reassembler =
-          flows::TcpDirectionReassembler(settings.max_out_of_order_bytes_per_direction);
-      direction.stream = std::make_unique<ClientStream>(settings, dns);
-    }
-  }
-  TcpDirection& direction = current.state.directions[index];
+  FlowTable::Flow& current =
+      flows.find_or_create(directed, context.ts_us, created,
+                           [&](FlowTable::Flow& old) { flush(old, context.ts_us, emit); });
+  if (!current.state.tcp) new_tcp_connection(current, packet);
+  TcpDirection& direction = current.state.tcp->directions[index];
   if (syn && !direction.syn_seq) direction.syn_seq = packet.tcp_seq;
   direction.sender_mac = packet.src_mac;
   direction.stream->bind(&context);
-  direction.reassembler.on_segment(packet.tcp_seq, syn, packet.payload, *direction.stream,
-                                   reassembly);
+  HttpBodyStreams::Tap tap(*current.state.tcp->http, index, *direction.stream, context);
+  direction.reassembler.on_segment(packet.tcp_seq, syn, packet.payload, tap, reassembly);
+  direction.stream->bind(nullptr);
   direction.fin = direction.fin || fin;
 
-  if (rst || (current.state.directions[0].fin && current.state.directions[1].fin)) {
-    flush(current, context.ts_us, *context.emit);
+  const auto& directions = current.state.tcp->directions;
+  if (rst || (directions[0].fin && directions[1].fin)) {
+    flush(current, context.ts_us, emit);
     flows.erase(directed.key);
   }
 }
 
-// Delivers what each direction still holds, across its gaps (FIN, RST, expiry, end).
+void Inspector::State::new_tcp_connection(FlowTable::Flow& flow,
+                                          const decode::DecodedPacket& packet) {
+  flow.state.tcp = std::make_unique<TcpFlow>();
+  const bool dns = packet.src_port == kDnsPort || packet.dst_port == kDnsPort;
+  const flows::ReassemblySettings reassembly_settings{settings.max_out_of_order_bytes_per_direction,
+                                                      settings.max_reassembly_depth_bytes};
+  for (auto& direction : flow.state.tcp->directions) {
+    direction.reassembler = flows::TcpDirectionReassembler(reassembly_settings, &reassembly_memory);
+    direction.stream = std::make_unique<ClientStream>(settings, dns);
+  }
+  flow.state.tcp->http = std::make_unique<HttpBodyStreams>(settings);
+}
+
+// Delivers what each direction still holds, across its gaps (FIN, RST, SYN reuse,
+// eviction, expiry, end of input).
 void Inspector::State::flush(FlowTable::Flow& flow, capture::TimestampUs now_us,
                              const ObservationSink& emit) {
+  visibility_stats.on_flow_end(flow.state.visibility);  // every flow ends through here
+  flow.state.visibility = FlowVisibility{};
+  if (!flow.state.tcp) return;
   for (int index = 0; index < 2; ++index) {
-    TcpDirection& direction = flow.state.directions[index];
+    TcpDirection& direction = flow.state.tcp->directions[index];
     if (!direction.stream || direction.reassembler.held_bytes() == 0) continue;
     const bool from_first = index == 0;
     EmitContext context;
@@ -181,17 +339,28 @@ void Inspector::State::flush(FlowTable::Flow& flow, capture::TimestampUs now_us,
     context.src_mac = direction.sender_mac;
     context.emit = &emit;
     context.counters = &counters;
+    context.hosts = &hosts;
+    context.address_names = &address_names;
     direction.stream->bind(&context);
-    direction.reassembler.flush(*direction.stream, reassembly);
+    HttpBodyStreams::Tap tap(*flow.state.tcp->http, index, *direction.stream, context);
+    direction.reassembler.flush(tap, reassembly);
     direction.stream->bind(nullptr);
   }
+  // HTTP bodies delimited by the connection's end (dissect/http_body_stream.h).
+  EmitContext ending;
+  ending.ts_us = now_us;
+  ending.emit = &emit;
+  ending.counters = &counters;
+  ending.hosts = &hosts;
+  ending.address_names = &address_names;
+  flow.state.tcp->http->finish(ending);
 }
 
 void Inspector::expire_idle(capture::TimestampUs now_us, const ObservationSink& emit) {
   State& s = *state_;
   s.last_expiry_us = now_us;
-  s.flows.expire_idle(now_us, s.settings.tcp_idle_timeout_us, s.settings.udp_idle_timeout_us,
-                      [&](FlowTable::Flow& flow) { s.flush(flow, now_us, emit); });
+  s.flows.expire_idle(now_us, [&](FlowTable::Flow& flow) { s.flush(flow, now_us, emit); });
+  s.defragmenter.expire(now_us);
 }
 
 void Inspector::finish(const ObservationSink& emit) {

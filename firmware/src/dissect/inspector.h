@@ -5,7 +5,12 @@
 #include <memory>
 
 #include "capture/packet.h"
+#include "decode/defragmenter.h"
+#include "dissect/host_table.h"
+#include "dissect/http_body.h"
 #include "dissect/observation.h"
+#include "dissect/quic.h"
+#include "dissect/visibility.h"
 
 namespace hm::dissect {
 
@@ -13,9 +18,15 @@ namespace hm::dissect {
 struct InspectorSettings {
   std::size_t max_flows = 65536;
   std::size_t max_out_of_order_bytes_per_direction = 64 * 1024;
+  std::size_t max_reassembly_memory_bytes = 32u << 20;  // out-of-order bytes, all flows
+  std::uint64_t max_reassembly_depth_bytes = 4u << 20;  // per direction; 0: no limit
   std::size_t max_stream_buffer_bytes = 64 * 1024;
   capture::TimestampUs tcp_idle_timeout_us = 300'000'000;
   capture::TimestampUs udp_idle_timeout_us = 60'000'000;
+  decode::DefragmenterSettings ip_fragments;  // IP reassembly bounds (decode/defragmenter.h)
+  QuicSettings quic;                          // QUIC Initial decryption state (dissect/quic.h)
+  HostTableSettings hosts;                    // DHCP devices and DNS answers (dissect/host_table.h)
+  HttpBodySettings http_bodies;               // HTTP body decoding caps (dissect/http_body.h)
 };
 
 // Every limit reached and every bad frame is counted (STYLE.md: no silent drops).
@@ -25,7 +36,7 @@ struct InspectorCounters {
   std::uint64_t decode_errors = 0;
   std::uint64_t unsupported_link_type = 0;
   std::uint64_t not_ip = 0;           // ARP, STP, LLC …: nothing to inspect
-  std::uint64_t ip_fragments = 0;     // waiting for IP reassembly (issue 3)
+  std::uint64_t ip_fragments = 0;     // IP fragments seen (decode/defragmenter.h)
   std::uint64_t other_transport = 0;  // ICMP, ESP …: nothing to inspect
   std::uint64_t tcp_flows = 0;
   std::uint64_t flows_expired = 0;
@@ -38,6 +49,34 @@ struct InspectorCounters {
   std::uint64_t tls_malformed = 0;
   std::uint64_t http_malformed = 0;
   std::uint64_t observations = 0;
+  // QUIC Initials (dissect/quic.h, QuicCounters).
+  std::uint64_t quic_initials_decrypted = 0;
+  std::uint64_t quic_initials_undecryptable = 0;
+  std::uint64_t quic_malformed = 0;
+  std::uint64_t quic_crypto_limit_reached = 0;
+  std::uint64_t quic_handshake_table_full = 0;
+  // DHCP and the address maps (dissect/dhcp.h, dissect/host_table.h).
+  std::uint64_t dhcp_malformed = 0;
+  std::uint64_t host_table_evictions = 0;   // max_devices reached: oldest binding forgotten
+  std::uint64_t dns_address_evictions = 0;  // max_dns_addresses reached: oldest forgotten
+  // HTTP bodies (dissect/http_body_stream.h).
+  std::uint64_t http_bodies = 0;
+  std::uint64_t body_truncated = 0;           // a body cap was reached (HttpBodySettings)
+  std::uint64_t http_body_undecodable = 0;    // corrupt gzip/deflate, or br/zstd
+  std::uint64_t http_requests_forgotten = 0;  // unanswered beyond kMaxPendingRequests
+  // IP reassembly, flows and TCP reassembly limits (decode/defragmenter.h, flows/).
+  std::uint64_t ip_reassembled = 0;
+  std::uint64_t ip_fragment_overlaps = 0;     // datagram dropped: overlap with other bytes
+  std::uint64_t ip_fragment_timeouts = 0;     // datagram dropped: incomplete at the timeout
+  std::uint64_t ip_fragment_memory_full = 0;  // datagram dropped: held bytes/datagrams bound
+  std::uint64_t ip_fragment_too_many = 0;     // datagram dropped: fragments-per-datagram bound
+  std::uint64_t ip_fragment_malformed = 0;    // fragment dropped: past 64 KiB, odd size, bad end
+  std::uint64_t udp_flows = 0;
+  std::uint64_t flows_evicted = 0;             // live flows forgotten because the table was full
+  std::uint64_t tcp_connections_reused = 0;    // SYN on a 5-tuple already in use
+  std::uint64_t tcp_overlap_conflicts = 0;     // overlapping segments with different bytes
+  std::uint64_t reassembly_depth_reached = 0;  // directions cut at the depth limit
+  std::uint64_t reassembly_memory_full = 0;    // worker-wide out-of-order cap refused bytes
 
   // Workers count apart; the totals shown are their sum (STYLE.md "One owner per
   // thread"). The fields listed once, here, so a new counter cannot be left out.
@@ -52,7 +91,21 @@ struct InspectorCounters {
           &InspectorCounters::out_of_order_dropped, &InspectorCounters::tcp_gaps,
           &InspectorCounters::tcp_retransmitted_bytes, &InspectorCounters::dns_malformed,
           &InspectorCounters::tls_malformed, &InspectorCounters::http_malformed,
-          &InspectorCounters::observations}) {
+          &InspectorCounters::observations, &InspectorCounters::quic_initials_decrypted,
+          &InspectorCounters::quic_initials_undecryptable, &InspectorCounters::quic_malformed,
+          &InspectorCounters::quic_crypto_limit_reached,
+          &InspectorCounters::quic_handshake_table_full, &InspectorCounters::dhcp_malformed,
+          &InspectorCounters::host_table_evictions, &InspectorCounters::dns_address_evictions,
+          &InspectorCounters::http_bodies, &InspectorCounters::body_truncated,
+          &InspectorCounters::http_body_undecodable, &InspectorCounters::http_requests_forgotten,
+          // IP reassembly, flows and TCP reassembly limits.
+          &InspectorCounters::ip_reassembled, &InspectorCounters::ip_fragment_overlaps,
+          &InspectorCounters::ip_fragment_timeouts, &InspectorCounters::ip_fragment_memory_full,
+          &InspectorCounters::ip_fragment_too_many, &InspectorCounters::ip_fragment_malformed,
+          &InspectorCounters::udp_flows, &InspectorCounters::flows_evicted,
+          &InspectorCounters::tcp_connections_reused, &InspectorCounters::tcp_overlap_conflicts,
+          &InspectorCounters::reassembly_depth_reached,
+          &InspectorCounters::reassembly_memory_full}) {
       visit(field);
     }
   }
@@ -63,7 +116,7 @@ struct InspectorCounters {
   }
 };
 
-static_assert(sizeof(InspectorCounters) == 18 * sizeof(std::uint64_t),
+static_assert(sizeof(InspectorCounters) == 42 * sizeof(std::uint64_t),
               "a counter was added: list it in InspectorCounters::for_each_field");
 
 using ObservationSink = std::function<void(const Observation&)>;
@@ -89,7 +142,16 @@ class Inspector {
   // End of input (end of a capture file, shutdown): flushes and forgets every flow.
   void finish(const ObservationSink& emit);
 
+  // Flows and bytes by what could be seen (dissect/visibility.h) of the minutes before
+  // `now_us`'s; every minute with `all` (after finish(), every flow is in them).
+  std::vector<VisibilityMinute> take_visibility(capture::TimestampUs now_us, bool all = false);
+
   const InspectorCounters& counters() const;
+
+  // What DHCP and DNS taught this worker (dissect/host_table.h): the classification of
+  // flows without a name looks their addresses up here.
+  const HostTable& host_table() const;
+  const AddressNames& address_names() const;
 
  private:
   struct State;

@@ -11,6 +11,9 @@ namespace {
 constexpr std::uint8_t kHandshakeRecord = 22;
 constexpr std::uint8_t kClientHelloMessage = 1;
 constexpr std::uint16_t kServerNameExtension = 0;
+constexpr std::uint16_t kAlpnExtension = 16;                      // RFC 7301 §3.1
+constexpr std::uint16_t kEncryptedClientHelloExtension = 0xfe0d;  // draft-ietf-tls-esni §5
+constexpr std::size_t kMaxAlpnProtocols = 16;  // browsers offer 2–3; the rest is noise
 constexpr std::uint8_t kHostNameType = 0;
 constexpr std::size_t kRecordHeaderLength = 5;
 // RFC 8446 §5.1: a plaintext record carries at most 2^14 bytes; allow the 2^14 + 2048
@@ -30,7 +33,45 @@ void parse_server_name_list(std::span<const std::uint8_t> extension, ClientHello
   }
 }
 
+void parse_alpn_list(std::span<const std::uint8_t> extension, ClientHello& hello) {
+  decode::ByteReader reader(extension);
+  decode::ByteReader list(reader.take(reader.u16()));
+  while (!list.failed() && list.remaining() > 0 && hello.alpn.size() < kMaxAlpnProtocols) {
+    const auto protocol = list.take(list.u8());
+    if (list.failed()) break;
+    if (!protocol.empty()) hello.alpn.emplace_back(protocol.begin(), protocol.end());
+  }
+}
+
+// RFC 8701 §2: both bytes equal, low nibble 0xa.
+bool is_grease(std::uint16_t type) { return (type >> 8) == (type & 0xff) && (type & 0x0f) == 0x0a; }
+
+constexpr std::string_view kEchPublicNames[] = {
+    "cloudflare-ech.com",  // Cloudflare's ECH public name for every site it fronts
+};
+
 }  // namespace
+
+bool is_ech_public_name(std::string_view server_name) {
+  for (const auto name : kEchPublicNames) {
+    const auto same_letter = [](char lower, char any) {
+      return lower == ((any >= 'A' && any <= 'Z') ? static_cast<char>(any + ('a' - 'A')) : any);
+    };
+    if (server_name.size() == name.size() &&
+        std::equal(name.begin(), name.end(), server_name.begin(), same_letter)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+ObservationAttributes attributes_of(const ClientHello& hello, std::string_view server_name) {
+  ObservationAttributes attributes;
+  attributes.alpn = hello.alpn;
+  attributes.ech_extension = hello.ech_extension;
+  attributes.ech_public_name = is_ech_public_name(server_name);
+  return attributes;
+}
 
 std::optional<ClientHello> parse_client_hello(std::span<const std::uint8_t> body) {
   decode::ByteReader reader(body);
@@ -48,7 +89,15 @@ std::optional<ClientHello> parse_client_hello(std::span<const std::uint8_t> body
     const std::uint16_t type = extensions.u16();
     const auto data = extensions.take(extensions.u16());
     if (extensions.failed()) return std::nullopt;
-    if (type == kServerNameExtension) parse_server_name_list(data, hello);
+    if (type == kServerNameExtension) {
+      parse_server_name_list(data, hello);
+    } else if (type == kAlpnExtension) {
+      parse_alpn_list(data, hello);
+    } else if (type == kEncryptedClientHelloExtension) {
+      hello.ech_extension = true;
+    } else if (is_grease(type) && hello.grease_extensions < 0xff) {
+      ++hello.grease_extensions;
+    }
   }
   return hello;
 }

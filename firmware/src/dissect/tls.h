@@ -5,7 +5,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "dissect/observation.h"
 
 namespace hm::dissect {
 
@@ -13,7 +16,23 @@ namespace hm::dissect {
 struct ClientHello {
   std::uint16_t legacy_version = 0;
   std::vector<std::string> server_names;  // server_name extension, host_name entries (RFC 6066 §3)
+  std::vector<std::string> alpn;          // application_layer_protocol_negotiation (RFC 7301)
+  // encrypted_client_hello (0xfe0d, draft-ietf-tls-esni §5). Present both when ECH is
+  // in use and when a browser sends GREASE ECH (§6.2) with no ECH config: the wire
+  // cannot tell these apart, only the name beside it can (ech_public_name()).
+  bool ech_extension = false;
+  // GREASE extension types (RFC 8701: 0x0a0a, 0x1a1a … 0xfafa), never taken for ECH;
+  // how many the client sent (Chrome sends two), saturating at 255.
+  std::uint8_t grease_extensions = 0;
 };
+
+// True for a name that ECH providers publish as their client-facing public_name
+// (draft-ietf-tls-esni §6.1): the visible outer SNI of an ECH connection, so the real
+// server name is hidden. A short list, easy to extend.
+bool is_ech_public_name(std::string_view server_name);
+
+// What an observation of a ClientHello carries besides its name (tls_sni, quic_sni).
+ObservationAttributes attributes_of(const ClientHello& hello, std::string_view server_name);
 
 // Parses the body of a ClientHello handshake message (after its 4-byte header).
 // std::nullopt when malformed.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -12,75 +13,106 @@
 namespace hm::flows {
 
 struct FlowTableCounters {
-  std::uint64_t flows_created = 0;
-  std::uint64_t flows_expired = 0;
-  std::uint64_t flow_table_full = 0;  // a live flow was evicted to make room
+  std::uint64_t tcp_flows_created = 0;
+  std::uint64_t udp_flows_created = 0;  // and any other non-TCP protocol
+  std::uint64_t flows_expired = 0;      // idle for longer than their class's timeout
+  std::uint64_t flow_table_full = 0;    // a new flow found the table full
+  std::uint64_t flows_evicted = 0;      // a live flow was forgotten to make room
+};
+
+// Idle timeouts per class of flow.
+struct FlowTimeouts {
+  capture::TimestampUs tcp_us = 300'000'000;
+  capture::TimestampUs udp_us = 60'000'000;
 };
 
 // A worker's flows with a hard size bound. Each flow carries the caller's `State`
 // (the dissectors' per-flow state), so this stage need not know about dissect.
 //
-// Flows sit in one of two least-recently-used lists by timeout class (TCP, other), so
-// expiry and eviction look only at list fronts. When the table is full the least
-// recently used flow is evicted and counted: a new conversation is more likely to
-// matter than a stale one, and refusing new flows would let a flood blind the box.
+// Flows sit in least-recently-used lists by class (TCP or UDP) and by whether both
+// endpoints have sent yet (one-sided: a scan, a SYN never answered, a query to a dead
+// server), so expiry and eviction look only at list fronts. When a new flow finds the
+// table full, flows past their idle timeout go first (counted as expired); if none is,
+// the least recently used one-sided flow is evicted, and only when there is none the
+// least recently used two-sided one (counted in flows_evicted). A new conversation is
+// more likely to matter than a stale one, and refusing new flows would let a flood
+// blind the box.
 template <typename State>
 class FlowTable {
  public:
   struct Flow {
     FlowKey key;
+    capture::TimestampUs first_seen_us = 0;
     capture::TimestampUs last_seen_us = 0;
+    std::array<bool, 2> sent{};  // [0]: key.first_* has sent, [1]: key.second_* has
     State state;
+
+    bool two_sided() const { return sent[0] && sent[1]; }
   };
 
-  explicit FlowTable(std::size_t max_flows) : max_flows_(max_flows == 0 ? 1 : max_flows) {}
+  explicit FlowTable(std::size_t max_flows, FlowTimeouts timeouts = {})
+      : max_flows_(max_flows == 0 ? 1 : max_flows), timeouts_(timeouts) {}
 
   Flow* find(const FlowKey& key) {
     auto found = index_.find(key);
     return found == index_.end() ? nullptr : &*found->second;
   }
 
-  // Finds the flow, or creates it (evicting the least recently used one if full).
-  // Marks it used at `now_us`. `created` says whether it is new.
-  Flow& find_or_create(const FlowKey& key, capture::TimestampUs now_us, bool& created) {
-    auto& list = list_for(key);
-    auto found = index_.find(key);
-    if (found != index_.end()) {
+  // Finds the flow, or creates it (making room first if the table is full: flows
+  // forgotten for it are passed to `on_remove(Flow&)` before they go). Marks it used
+  // at `now_us` by the packet's sender. `created` says whether it is new.
+  template <typename OnRemove>
+  Flow& find_or_create(const DirectedFlowKey& directed, capture::TimestampUs now_us, bool& created,
+                       OnRemove&& on_remove) {
+    auto found = index_.find(directed.key);
+    if (found == index_.end()) {
+      created = true;
+      if (index_.size() >= max_flows_) make_room(now_us, on_remove);
+      auto& list = lists_[list_index(directed.key, false)];
+      list.push_back(Flow{directed.key, now_us, now_us, {}, State{}});
+      found = index_.emplace(directed.key, std::prev(list.end())).first;
+      ++(is_tcp(directed.key) ? counters_.tcp_flows_created : counters_.udp_flows_created);
+    } else {
       created = false;
-      found->second->last_seen_us = now_us;
-      list.splice(list.end(), list, found->second);
-      return *found->second;
     }
-    created = true;
-    if (index_.size() >= max_flows_) evict_least_recently_used();
-    list.push_back(Flow{key, now_us, State{}});
-    index_.emplace(key, std::prev(list.end()));
-    ++counters_.flows_created;
-    return list.back();
+    auto position = found->second;
+    auto& from = lists_[list_index(position->key, position->two_sided())];
+    position->last_seen_us = now_us;
+    position->sent[directed.from_first ? 0 : 1] = true;
+    auto& to = lists_[list_index(position->key, position->two_sided())];
+    to.splice(to.end(), from, position);
+    return *position;
   }
 
   void erase(const FlowKey& key) {
     auto found = index_.find(key);
     if (found == index_.end()) return;
-    list_for(key).erase(found->second);
+    lists_[list_index(key, found->second->two_sided())].erase(found->second);
     index_.erase(found);
   }
 
   // Calls `on_expire(Flow&)` for, then forgets, every flow idle for longer than its
   // class's timeout at `now_us`.
   template <typename OnExpire>
-  void expire_idle(capture::TimestampUs now_us, capture::TimestampUs tcp_timeout_us,
-                   capture::TimestampUs other_timeout_us, OnExpire&& on_expire) {
-    expire_list(tcp_flows_, now_us - tcp_timeout_us, on_expire);
-    expire_list(other_flows_, now_us - other_timeout_us, on_expire);
+  void expire_idle(capture::TimestampUs now_us, OnExpire&& on_expire) {
+    for (std::size_t i = 0; i < lists_.size(); ++i) {
+      auto& list = lists_[i];
+      const capture::TimestampUs timeout = i < 2 ? timeouts_.tcp_us : timeouts_.udp_us;
+      while (!list.empty() && now_us - list.front().last_seen_us > timeout) {
+        on_expire(list.front());
+        index_.erase(list.front().key);
+        list.pop_front();
+        ++counters_.flows_expired;
+      }
+    }
   }
 
   // Calls `on_flow(Flow&)` for every flow, then forgets them all (end of input).
   template <typename OnFlow>
   void drain(OnFlow&& on_flow) {
-    for (auto* list : {&tcp_flows_, &other_flows_}) {
-      for (auto& flow : *list) on_flow(flow);
-      list->clear();
+    for (auto& list : lists_) {
+      for (auto& flow : list) on_flow(flow);
+      list.clear();
     }
     index_.clear();
   }
@@ -92,35 +124,39 @@ class FlowTable {
   using FlowList = std::list<Flow>;
   static constexpr std::uint8_t kTcp = 6;
 
-  FlowList& list_for(const FlowKey& key) {
-    return key.protocol == kTcp ? tcp_flows_ : other_flows_;
+  static bool is_tcp(const FlowKey& key) { return key.protocol == kTcp; }
+  // 0: TCP one-sided, 1: TCP two-sided, 2: UDP one-sided, 3: UDP two-sided.
+  static std::size_t list_index(const FlowKey& key, bool two_sided) {
+    return (is_tcp(key) ? 0 : 2) + (two_sided ? 1 : 0);
   }
 
-  void evict_least_recently_used() {
-    FlowList* oldest = &tcp_flows_;
-    if (tcp_flows_.empty() || (!other_flows_.empty() && other_flows_.front().last_seen_us <
-                                                            tcp_flows_.front().last_seen_us)) {
-      oldest = &other_flows_;
-    }
-    if (oldest->empty()) return;
-    index_.erase(oldest->front().key);
-    oldest->pop_front();
+  template <typename OnRemove>
+  void make_room(capture::TimestampUs now_us, OnRemove& on_remove) {
     ++counters_.flow_table_full;
-  }
-
-  template <typename OnExpire>
-  void expire_list(FlowList& list, capture::TimestampUs idle_before_us, OnExpire& on_expire) {
-    while (!list.empty() && list.front().last_seen_us < idle_before_us) {
-      on_expire(list.front());
-      index_.erase(list.front().key);
-      list.pop_front();
-      ++counters_.flows_expired;
+    expire_idle(now_us, on_remove);
+    if (index_.size() < max_flows_) return;
+    // The least recently used one-sided flow, else the least recently used of all.
+    FlowList* victim = nullptr;
+    for (const std::size_t group : {0u, 1u}) {
+      for (const std::size_t i : {group, group + 2}) {
+        auto& list = lists_[i];
+        if (!list.empty() &&
+            (victim == nullptr || list.front().last_seen_us < victim->front().last_seen_us)) {
+          victim = &list;
+        }
+      }
+      if (victim != nullptr) break;
     }
+    if (victim == nullptr) return;
+    on_remove(victim->front());
+    index_.erase(victim->front().key);
+    victim->pop_front();
+    ++counters_.flows_evicted;
   }
 
   std::size_t max_flows_;
-  FlowList tcp_flows_;
-  FlowList other_flows_;
+  FlowTimeouts timeouts_;
+  std::array<FlowList, 4> lists_;
   std::unordered_map<FlowKey, typename FlowList::iterator, FlowKeyHash> index_;
   FlowTableCounters counters_;
 };

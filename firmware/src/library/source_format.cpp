@@ -188,10 +188,37 @@ Result<std::string> check_domain(std::string_view pattern) {
   return name;
 }
 
+std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
 // Two entries are the same if the matcher would treat them the same.
 std::string duplicate_key(const match::Entry& entry) {
-  if (entry.kind == match::EntryKind::domain) {
-    return "domain " + entry.pattern;
+  switch (entry.kind) {
+    case match::EntryKind::word:
+    case match::EntryKind::phrase: break;
+    case match::EntryKind::combination: {
+      std::vector<std::string> parts;
+      for (const std::string& part : match::combination_parts(entry.pattern)) {
+        std::string words;
+        for (const std::string& word : match::words_of(part)) {
+          words += (words.empty() ? "" : " ") + word;
+        }
+        parts.push_back(std::move(words));
+      }
+      std::sort(parts.begin(), parts.end());
+      std::string key = "combination";
+      for (const std::string& part : parts) {
+        key += "," + part;
+      }
+      return key;
+    }
+    case match::EntryKind::exception: {
+      std::string key = "exception";
+      for (const std::string& word : match::words_of(entry.pattern)) {
+        key += ' ' + word;
+      }
+      return key;
+    }
+    default: return std::string(match::to_string(entry.kind)) + " " + entry.pattern;
   }
   std::string key = "words";
   for (const std::string& word : match::words_of(entry.pattern)) {
@@ -201,7 +228,91 @@ std::string duplicate_key(const match::Entry& entry) {
   return key;
 }
 
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// The pattern field ends at the first `|` not written as `\|` (regexes use `\|`
+// for alternation); returns its end, or npos.
+std::size_t end_of_pattern_field(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+      ++i;
+    } else if (line[i] == '|') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string unescape_bars(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '|') {
+      continue;
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+bool is_hex_digest(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
+// "example.com/path" for a url entry, or a message saying what to write.
+Result<std::string> check_url(std::string_view pattern) {
+  if (pattern.find("://") != std::string_view::npos) {
+    return error("write the address without http:// or https://, e.g. example.com/videos/");
+  }
+  if (pattern.find(' ') != std::string_view::npos) {
+    return error("a web address cannot contain spaces; write them as %20");
+  }
+  const std::size_t slash = pattern.find('/');
+  if (slash == std::string_view::npos || slash + 1 >= pattern.size()) {
+    return error(
+        "a url entry is a site and the start of a path, e.g. example.com/videos/; "
+        "for a whole site write a domain entry");
+  }
+  auto host = check_domain(pattern.substr(0, slash));
+  if (!host) {
+    return host;
+  }
+  return *host + std::string(pattern.substr(slash));
+}
+
+// Applies the options after the kind ("phrase no-leet age=ks2") to the entry.
+std::optional<std::string> apply_options(std::string_view options, match::Entry& entry) {
+  std::size_t start = 0;
+  while (start < options.size()) {
+    const std::size_t space = options.find(' ', start);
+    const std::string option =
+        lower_ascii(options.substr(start, space == std::string_view::npos ? space : space - start));
+    start = space == std::string_view::npos ? options.size() : space + 1;
+    if (option.empty()) {
+      continue;
+    }
+    if (option.rfind("age=", 0) == 0) {
+      auto group = match::age_group_from_string(option.substr(4));
+      if (!group) {
+        return "age= takes eyfs, ks1, ks2, ks3, ks4 or ks5, got " + in_quotes(option);
+      }
+      entry.min_age_group = *group;
+      continue;
+    }
+    if (option == "exact") {
+      entry.rules &=
+          static_cast<match::NormaliseRules>(~(match::kLeet | match::kSplit | match::kRepeats));
+      continue;
+    }
+    auto rule = match::rule_from_flag(option);
+    if (!rule) {
+      return "unknown option " + in_quotes(option) +
+             "; after the kind you may write no-decode, no-accents, no-leet, no-split, "
+             "no-repeats, exact or age=ks1…ks5";
+    }
+    entry.rules &= static_cast<match::NormaliseRules>(~*rule);
+  }
+  return std::nullopt;
+}
 
 // Collects a file's mistakes so a person can fix them in one go.
 class Problems {
@@ -316,11 +427,13 @@ Result<SourceFile> parse_source(std::string_view text, std::string_view file_nam
       continue;
     }
 
-    // An entry: pattern | kind | severity | language [| note].
+    // An entry: pattern | kind [options] | severity | language [| note].
     seen_entry = true;
     std::vector<std::string_view> fields;
-    std::size_t start = 0;
-    while (fields.size() < 4) {
+    const std::size_t pattern_end = end_of_pattern_field(line);
+    fields.push_back(trim(line.substr(0, pattern_end)));
+    std::size_t start = pattern_end == std::string_view::npos ? line.size() + 1 : pattern_end + 1;
+    while (fields.size() < 4 && start <= line.size()) {
       const std::size_t bar = line.find('|', start);
       if (bar == std::string_view::npos) {
         fields.push_back(trim(line.substr(start)));
@@ -349,11 +462,22 @@ Result<SourceFile> parse_source(std::string_view text, std::string_view file_nam
       entry_ok = false;
     };
 
-    const std::string kind_text = lower_ascii(fields[1]);
+    const std::string kind_field = collapse_whitespace(fields[1]);
+    const std::size_t kind_end = kind_field.find(' ');
+    const std::string kind_text = lower_ascii(kind_field.substr(0, kind_end));
     if (auto kind = match::entry_kind_from_string(kind_text)) {
       entry.kind = *kind;
+      if (kind_end != std::string::npos) {
+        if (auto problem =
+                apply_options(std::string_view(kind_field).substr(kind_end + 1), entry)) {
+          reject(*problem);
+        }
+      }
     } else {
-      reject("kind must be word, phrase or domain, got " + in_quotes(fields[1]));
+      reject(
+          "kind must be word, phrase, domain, url, regex, combination, sha256 or exception, "
+          "got " +
+          in_quotes(fields[1]));
     }
 
     if (fields[2].size() == 1 && fields[2][0] >= '1' && fields[2][0] <= '5') {
@@ -367,7 +491,10 @@ Result<SourceFile> parse_source(std::string_view text, std::string_view file_nam
       reject("language must be a code such as \"en\" or \"cy\", got " + in_quotes(fields[3]));
     }
 
-    const std::string pattern = collapse_whitespace(fields[0]);
+    // A regex keeps its spaces as written; other patterns are tidied.
+    const std::string pattern = entry.kind == match::EntryKind::regex
+                                    ? unescape_bars(fields[0])
+                                    : collapse_whitespace(unescape_bars(fields[0]));
     if (pattern.empty()) {
       reject("the pattern (before the first |) is empty");
     } else if (pattern.size() > kMaxPatternBytes) {
@@ -376,19 +503,64 @@ Result<SourceFile> parse_source(std::string_view text, std::string_view file_nam
       reject("the pattern contains a control character");
     } else if (!has_letter_or_digit(pattern)) {
       reject("the pattern " + in_quotes(pattern) + " has no letters or digits");
-    } else if (entry_ok && entry.kind == match::EntryKind::word &&
-               pattern.find(' ') != std::string::npos) {
+    } else if (!entry_ok) {
+      // The kind is unknown: nothing more to check.
+    } else if (entry.kind == match::EntryKind::word && pattern.find(' ') != std::string::npos) {
       reject("a word cannot contain spaces: write " + in_quotes(pattern) +
              " | phrase | … to match it as a phrase");
-    } else if (entry_ok && entry.kind == match::EntryKind::domain) {
+    } else if (entry.kind == match::EntryKind::domain) {
       auto domain = check_domain(pattern);
       if (domain) {
         entry.pattern = std::move(*domain);
       } else {
         reject(domain.error());
       }
+    } else if (entry.kind == match::EntryKind::url) {
+      auto url = check_url(pattern);
+      if (url) {
+        entry.pattern = std::move(*url);
+      } else {
+        reject(url.error());
+      }
+    } else if (entry.kind == match::EntryKind::sha256) {
+      if (is_hex_digest(pattern)) {
+        entry.pattern = lower_ascii(pattern);
+      } else {
+        reject("a sha256 entry is the file's SHA-256 as 64 hexadecimal digits (0-9, a-f), got " +
+               std::to_string(pattern.size()) + " characters");
+      }
+    } else if (entry.kind == match::EntryKind::combination) {
+      const auto parts = match::combination_parts(pattern);
+      if (parts.size() < 2 || parts.size() > match::kMaxCombinationParts) {
+        reject("a combination is 2 to " + std::to_string(match::kMaxCombinationParts) +
+               " words or phrases separated by commas, e.g. \"buy, weed, snapchat\"");
+      } else if (std::any_of(parts.begin(), parts.end(),
+                             [](const std::string& part) { return !has_letter_or_digit(part); })) {
+        reject(
+            "each part of a combination needs letters or digits (an empty part between "
+            "two commas?)");
+      } else {
+        entry.pattern = pattern;
+      }
     } else {
       entry.pattern = pattern;
+    }
+    if (entry_ok) {
+      // What only the matcher can tell: a regex Hyperscan rejects or that matches
+      // empty text, a pattern that normalises to nothing.
+      if (entry.kind == match::EntryKind::regex) {
+        if (auto problem = match::check_entry(entry)) {
+          reject("regex " + in_quotes(entry.pattern) + ": " + *problem);
+        }
+      } else {
+        for (const std::string& expression : match::expressions_for(entry)) {
+          if (expression.empty() && entry.kind != match::EntryKind::sha256) {
+            reject(in_quotes(entry.pattern) +
+                   " has nothing left to match once normalised; write letters or digits");
+            break;
+          }
+        }
+      }
     }
     if (!entry_ok) {
       continue;
@@ -511,6 +683,8 @@ Result<match::Library> load_source_dir(const std::filesystem::path& dir) {
       mix(std::to_string(entry.severity));
       mix(entry.language);
       mix(entry.note);
+      mix(std::to_string(entry.rules));
+      mix(match::to_string(entry.min_age_group));
       const std::string key = duplicate_key(entry);
       if (auto [it, inserted] = source_of.emplace(key, entry.source); !inserted) {
         problems += (problems.empty() ? "" : "\n") + entry.source + ": " +

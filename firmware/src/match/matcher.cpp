@@ -4,24 +4,81 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 #include <new>
 #include <string>
 
-#include "match/normalise.h"
 #include "match/pattern.h"
 
 namespace hm::match {
+namespace {
+
+// Occurrences of one pattern kept per scan to test against exception spans; past
+// this the pattern counts as hit (an exception is not meant to hide a flood).
+constexpr std::uint8_t kMaxOccurrences = 16;
+// Exception spans kept per scan; past this, later occurrences go unsuppressed.
+constexpr std::size_t kMaxExceptionSpans = 4096;
+
+// What a Hyperscan id stands for.
+struct PatternRef {
+  std::uint32_t entry = 0;
+  EntryKind kind = EntryKind::word;
+  std::uint8_t part = 0;  // which part of a combination
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+std::optional<Sha256Digest> parse_hex_digest(std::string_view hex) {
+  if (hex.size() != 64) {
+    return std::nullopt;
+  }
+  Sha256Digest digest{};
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    const int high = hex_value(hex[2 * i]);
+    const int low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) {
+      return std::nullopt;
+    }
+    digest[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return digest;
+}
+
+}  // namespace
 
 struct CompiledLibrary::Impl {
+  // One database per distinct rule set (dev_notes.txt).
+  struct Pass {
+    NormaliseRules rules = kAllRules;
+    bool has_domains = false;  // the only pass host names are scanned with
+    hs_database_t* database = nullptr;
+  };
+
   Library library;
-  // One pattern per entry; the pattern id is the entry's index. Null for an empty
-  // library (Hyperscan cannot compile zero patterns).
-  hs_database_t* database = nullptr;
+  std::vector<Pass> passes;
+  std::vector<PatternRef> patterns;    // by Hyperscan id, across all passes
+  std::vector<std::uint8_t> parts_of;  // per entry: how many parts (combination), else 1
+  std::vector<std::pair<Sha256Digest, std::uint32_t>> sha256;  // sorted by digest
 
   Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
-  ~Impl() { hs_free_database(database); }
+  ~Impl() {
+    for (Pass& pass : passes) {
+      hs_free_database(pass.database);
+    }
+  }
 };
 
 CompiledLibrary::CompiledLibrary(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -29,51 +86,106 @@ CompiledLibrary::~CompiledLibrary() = default;
 
 const Library& CompiledLibrary::library() const { return impl_->library; }
 
+std::size_t CompiledLibrary::database_count() const { return impl_->passes.size(); }
+
+std::size_t CompiledLibrary::database_bytes() const {
+  std::size_t total = 0;
+  for (const Impl::Pass& pass : impl_->passes) {
+    std::size_t size = 0;
+    if (hs_database_size(pass.database, &size) == HS_SUCCESS) {
+      total += size;
+    }
+  }
+  return total;
+}
+
+std::optional<std::uint32_t> CompiledLibrary::match_sha256(const Sha256Digest& digest) const {
+  const auto& table = impl_->sha256;
+  const auto it =
+      std::lower_bound(table.begin(), table.end(), digest,
+                       [](const auto& row, const Sha256Digest& key) { return row.first < key; });
+  if (it == table.end() || it->first != digest) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+std::optional<std::uint32_t> CompiledLibrary::match_sha256(std::string_view hex_digest) const {
+  const auto digest = parse_hex_digest(hex_digest);
+  return digest ? match_sha256(*digest) : std::nullopt;
+}
+
 Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library library) {
   auto impl = std::make_unique<Impl>();
   impl->library = std::move(library);
   const std::vector<Entry>& entries = impl->library.entries;
-  if (entries.size() > UINT_MAX) {
+  if (entries.size() > UINT_MAX / kMaxCombinationParts) {
     return error("the library has too many entries to compile");
   }
+  impl->parts_of.assign(entries.size(), 1);
 
-  if (!entries.empty()) {
+  // Expressions grouped by rule set; std::map keeps the pass order stable.
+  struct Pending {
     std::vector<std::string> expressions;
-    std::vector<const char*> expression_ptrs;
     std::vector<unsigned int> flags;
     std::vector<unsigned int> ids;
-    expressions.reserve(entries.size());
-    expression_ptrs.reserve(entries.size());
-    flags.reserve(entries.size());
-    ids.reserve(entries.size());
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      expressions.push_back(expression_for(entries[i]));
-      // CASELESS although normalise() lower-cases: entries are not normalised yet
-      // (issue 4 does both sides alike), and it costs Hyperscan nothing.
-      // SINGLEMATCH: we report which entries hit, each once per text.
-      // Not UTF8: Hyperscan's behaviour on invalid UTF-8 is undefined and network
-      // text is often invalid, so expressions work on bytes (see pattern.cpp).
-      // No SOM: start offsets are not needed yet and SOM slows scanning.
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned int>(i));
+    bool has_domains = false;
+  };
+  std::map<NormaliseRules, Pending> by_rules;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& entry = entries[i];
+    const auto index = static_cast<std::uint32_t>(i);
+    if (entry.kind == EntryKind::sha256) {
+      if (auto digest = parse_hex_digest(entry.pattern)) {
+        impl->sha256.emplace_back(*digest, index);
+        continue;
+      }
+      return error(entry.source + ": sha256 \"" + entry.pattern + "\" is not 64 hex digits");
     }
-    for (const std::string& expression : expressions) {
-      expression_ptrs.push_back(expression.c_str());
+    const std::vector<std::string> expressions = expressions_for(entry);
+    if (expressions.size() > kMaxCombinationParts) {
+      return error(entry.source + ": a combination has at most " +
+                   std::to_string(kMaxCombinationParts) + " parts");
     }
+    impl->parts_of[i] = static_cast<std::uint8_t>(expressions.size());
+    Pending& pending = by_rules[rules_for(entry)];
+    for (std::size_t part = 0; part < expressions.size(); ++part) {
+      if (expressions[part].empty()) {
+        return error(entry.source + ": " + std::string(to_string(entry.kind)) + " \"" +
+                     entry.pattern + "\" has nothing left to match once normalised");
+      }
+      pending.ids.push_back(static_cast<unsigned int>(impl->patterns.size()));
+      pending.expressions.push_back(expressions[part]);
+      pending.flags.push_back(hyperscan_flags(entry.kind));
+      impl->patterns.push_back(PatternRef{index, entry.kind, static_cast<std::uint8_t>(part)});
+    }
+    pending.has_domains = pending.has_domains || entry.kind == EntryKind::domain;
+  }
+  std::sort(impl->sha256.begin(), impl->sha256.end());
 
+  for (auto& [rules, pending] : by_rules) {
+    std::vector<const char*> pointers;
+    pointers.reserve(pending.expressions.size());
+    for (const std::string& expression : pending.expressions) {
+      pointers.push_back(expression.c_str());
+    }
+    Impl::Pass pass;
+    pass.rules = rules;
+    pass.has_domains = pending.has_domains;
     hs_compile_error_t* compile_error = nullptr;
-    const hs_error_t status = hs_compile_multi(
-        expression_ptrs.data(), flags.data(), ids.data(), static_cast<unsigned int>(entries.size()),
-        HS_MODE_BLOCK, nullptr, &impl->database, &compile_error);
+    const hs_error_t status =
+        hs_compile_multi(pointers.data(), pending.flags.data(), pending.ids.data(),
+                         static_cast<unsigned int>(pointers.size()), HS_MODE_BLOCK, nullptr,
+                         &pass.database, &compile_error);
     if (status != HS_SUCCESS) {
       std::string message = "could not compile the library";
       if (compile_error != nullptr) {
-        const int index = compile_error->expression;
-        if (index >= 0 && static_cast<std::size_t>(index) < entries.size()) {
-          const Entry& entry = entries[static_cast<std::size_t>(index)];
-          message = (entry.source.empty() ? std::string("entry ") + std::to_string(index)
-                                          : entry.source) +
-                    ": " + std::string(to_string(entry.kind)) + " \"" + entry.pattern +
+        const int position = compile_error->expression;
+        if (position >= 0 && static_cast<std::size_t>(position) < pending.ids.size()) {
+          const Entry& entry =
+              entries[impl->patterns[pending.ids[static_cast<std::size_t>(position)]].entry];
+          message = (entry.source.empty() ? std::string("an entry") : entry.source) + ": " +
+                    std::string(to_string(entry.kind)) + " \"" + entry.pattern +
                     "\" does not compile: " + compile_error->message;
         } else {
           message += std::string(": ") + compile_error->message;
@@ -82,28 +194,63 @@ Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library 
       }
       return error(std::move(message));
     }
+    impl->passes.push_back(pass);
   }
   return std::shared_ptr<const CompiledLibrary>(new CompiledLibrary(std::move(impl)));
 }
 
+// Per-scan state, reused: nothing here allocates once it has grown to the size of
+// the largest observation seen.
 struct Scanner::Scratch {
+  struct Occurrence {
+    std::uint32_t pattern = 0;
+    std::uint32_t end = 0;  // in the original text, one past the hit's last byte
+  };
+  struct Span {
+    std::uint32_t exception = 0;  // entry index
+    std::uint32_t from = 0;       // in the original text
+    std::uint32_t to = 0;
+  };
+
   hs_scratch_t* scratch = nullptr;
-  std::string normalised;  // reused between scans: no allocation per observation
+  NormalisedText text;
+  std::vector<Occurrence> occurrences;
+  std::vector<Span> spans;
+  // Generation stamps instead of clearing per scan.
+  std::uint32_t generation = 0;
+  std::vector<std::uint32_t> pattern_seen;  // by pattern id
+  std::vector<std::uint8_t> pattern_count;  // occurrences kept (kMaxOccurrences + 1: more)
+  std::vector<std::uint32_t> entry_seen;    // by entry
+  std::vector<std::uint8_t> entry_parts;    // bit per combination part that hit
 
   Scratch() = default;
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   ~Scratch() { hs_free_scratch(scratch); }
+
+  void next_generation() {
+    if (++generation == 0) {
+      std::fill(pattern_seen.begin(), pattern_seen.end(), 0);
+      std::fill(entry_seen.begin(), entry_seen.end(), 0);
+      generation = 1;
+    }
+  }
 };
 
 Scanner::Scanner(std::shared_ptr<const CompiledLibrary> library)
     : library_(std::move(library)), scratch_(std::make_unique<Scratch>()) {
-  const hs_database_t* database = library_->impl().database;
-  // Only fails when out of memory (or on a corrupt database, which compile() cannot
-  // produce).
-  if (database != nullptr && hs_alloc_scratch(database, &scratch_->scratch) != HS_SUCCESS) {
-    throw std::bad_alloc();
+  const CompiledLibrary::Impl& impl = library_->impl();
+  // One scratch serves every database it was allocated for. Only fails when out of
+  // memory (or on a corrupt database, which compile() cannot produce).
+  for (const auto& pass : impl.passes) {
+    if (hs_alloc_scratch(pass.database, &scratch_->scratch) != HS_SUCCESS) {
+      throw std::bad_alloc();
+    }
   }
+  scratch_->pattern_seen.assign(impl.patterns.size(), 0);
+  scratch_->pattern_count.assign(impl.patterns.size(), 0);
+  scratch_->entry_seen.assign(impl.library.entries.size(), 0);
+  scratch_->entry_parts.assign(impl.library.entries.size(), 0);
 }
 
 Scanner::~Scanner() = default;
@@ -111,21 +258,58 @@ Scanner::~Scanner() = default;
 namespace {
 
 struct ScanContext {
-  const std::vector<Entry>* entries;
-  TextForm form;
-  std::vector<Hit>* hits;
+  const std::vector<PatternRef>* patterns;
+  Scanner::Scratch* scratch = nullptr;
+  TextForm form = TextForm::plain;
 };
 
-int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
-             unsigned int /*flags*/, void* context) {
-  auto& scan = *static_cast<ScanContext*>(context);
-  if (applies_to((*scan.entries)[id].kind, scan.form)) {
-    scan.hits->push_back(Hit{id});
-  }
-  return 0;  // go on: every entry that hits is wanted
+bool strips_trailing_boundary(EntryKind kind) {
+  return kind != EntryKind::regex && kind != EntryKind::url;
 }
 
 }  // namespace
+
+// Hyperscan calls this for every match; it only records (no allocation once the
+// vectors have grown), the verdict is made when all passes are done.
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int /*flags*/, void* context_pointer) {
+  auto& context = *static_cast<ScanContext*>(context_pointer);
+  const PatternRef& ref = (*context.patterns)[id];
+  if (!applies_to(ref.kind, context.form)) {
+    return 0;
+  }
+  Scanner::Scratch& scratch = *context.scratch;
+  const std::string& text = scratch.text.text;
+  std::size_t end = std::min<std::size_t>(to, text.size());
+  if (strips_trailing_boundary(ref.kind)) {
+    // The expression consumed the byte after the word (pattern.cpp).
+    while (end > 0 && !is_word_byte(static_cast<unsigned char>(text[end - 1]))) {
+      --end;
+    }
+  }
+  if (end == 0) {
+    return 0;
+  }
+  const std::uint32_t raw_end = scratch.text.origin[end - 1] + 1;
+  if (ref.kind == EntryKind::exception) {
+    if (scratch.spans.size() < kMaxExceptionSpans && from < text.size()) {
+      scratch.spans.push_back(
+          Scanner::Scratch::Span{ref.entry, scratch.text.origin[from], raw_end});
+    }
+    return 0;
+  }
+  if (scratch.pattern_seen[id] != scratch.generation) {
+    scratch.pattern_seen[id] = scratch.generation;
+    scratch.pattern_count[id] = 0;
+  }
+  if (scratch.pattern_count[id] < kMaxOccurrences) {
+    scratch.occurrences.push_back(Scanner::Scratch::Occurrence{id, raw_end});
+    ++scratch.pattern_count[id];
+  } else {
+    scratch.pattern_count[id] = kMaxOccurrences + 1;  // more than we kept
+  }
+  return 0;  // go on: every entry that hits is wanted
+}
 
 std::vector<Hit> Scanner::scan(const dissect::Observation& observation) {
   return scan_text(observation.text, text_form_of(observation.kind));
@@ -136,21 +320,89 @@ std::vector<Hit> Scanner::scan_text(std::string_view text, bool is_host_name) {
 }
 
 std::vector<Hit> Scanner::scan_text(std::string_view text, TextForm form) {
-  std::vector<Hit> hits;
+  ScanReport report;
+  scan_report(text, form, report);
+  return std::move(report.hits);
+}
+
+void Scanner::scan_report(std::string_view text, TextForm form, ScanReport& report) {
+  report.hits.clear();
+  report.suppressed.clear();
   const CompiledLibrary::Impl& impl = library_->impl();
-  if (impl.database == nullptr) {
-    return hits;
+  Scratch& scratch = *scratch_;
+  scratch.next_generation();
+  scratch.occurrences.clear();
+  scratch.spans.clear();
+
+  ScanContext context{&impl.patterns, &scratch, form};
+  for (const auto& pass : impl.passes) {
+    if (form == TextForm::host_name && !pass.has_domains) {
+      continue;
+    }
+    normalise_into(text, form, pass.rules, scratch.text);
+    // Observations are capped far below 4 GiB by the dissectors; a longer text is
+    // scanned up to hs_scan's limit. HS_SCAN_TERMINATED cannot happen (on_match never
+    // stops the scan); any other error means a corrupt database or scratch, which
+    // compile() and the constructor rule out.
+    const std::size_t length = std::min<std::size_t>(scratch.text.text.size(), UINT_MAX);
+    hs_scan(pass.database, scratch.text.text.data(), static_cast<unsigned int>(length), 0,
+            scratch.scratch, on_match, &context);
   }
-  normalise_into(text, form, scratch_->normalised);
-  // Observations are capped far below 4 GiB by the dissectors; a longer text is
-  // scanned up to hs_scan's limit.
-  const std::size_t length = std::min<std::size_t>(scratch_->normalised.size(), UINT_MAX);
-  ScanContext context{&impl.library.entries, form, &hits};
-  // HS_SCAN_TERMINATED cannot happen (on_match never stops the scan); any other error
-  // means a corrupt database or scratch, which compile() and the constructor rule out.
-  hs_scan(impl.database, scratch_->normalised.data(), static_cast<unsigned int>(length), 0,
-          scratch_->scratch, on_match, &context);
-  return hits;
+
+  // Verdicts: an occurrence whose end lies inside an exception's span is suppressed.
+  auto suppressing = [&](std::uint32_t end) -> const Scratch::Span* {
+    for (const Scratch::Span& span : scratch.spans) {
+      if (span.from < end && end <= span.to) {
+        return &span;
+      }
+    }
+    return nullptr;
+  };
+  auto hit_pattern = [&](std::uint32_t id) {
+    const PatternRef& ref = impl.patterns[id];
+    if (scratch.entry_seen[ref.entry] != scratch.generation) {
+      scratch.entry_seen[ref.entry] = scratch.generation;
+      scratch.entry_parts[ref.entry] = 0;
+    }
+    const auto before = scratch.entry_parts[ref.entry];
+    scratch.entry_parts[ref.entry] = static_cast<std::uint8_t>(before | (1U << ref.part));
+    const auto all = static_cast<std::uint8_t>((1U << impl.parts_of[ref.entry]) - 1U);
+    if (before != all && scratch.entry_parts[ref.entry] == all) {
+      report.hits.push_back(Hit{ref.entry});
+    }
+  };
+  for (const Scratch::Occurrence& occurrence : scratch.occurrences) {
+    const std::uint32_t id = occurrence.pattern;
+    const bool overflowed = scratch.pattern_count[id] > kMaxOccurrences;
+    const Scratch::Span* span = overflowed ? nullptr : suppressing(occurrence.end);
+    if (span == nullptr) {
+      hit_pattern(id);
+    } else if (impl.patterns[id].kind != EntryKind::combination) {
+      report.suppressed.push_back(Suppressed{impl.patterns[id].entry, span->exception});
+    }
+  }
+  std::sort(report.hits.begin(), report.hits.end(),
+            [](const Hit& a, const Hit& b) { return a.entry_index < b.entry_index; });
+  // A suppressed occurrence is reported only if no other occurrence of the entry hit.
+  auto& suppressed = report.suppressed;
+  std::sort(suppressed.begin(), suppressed.end(), [](const Suppressed& a, const Suppressed& b) {
+    return a.entry_index != b.entry_index ? a.entry_index < b.entry_index
+                                          : a.exception_index < b.exception_index;
+  });
+  suppressed.erase(std::unique(suppressed.begin(), suppressed.end(),
+                               [](const Suppressed& a, const Suppressed& b) {
+                                 return a.entry_index == b.entry_index;
+                               }),
+                   suppressed.end());
+  suppressed.erase(std::remove_if(suppressed.begin(), suppressed.end(),
+                                  [&](const Suppressed& s) {
+                                    return std::binary_search(
+                                        report.hits.begin(), report.hits.end(), Hit{s.entry_index},
+                                        [](const Hit& a, const Hit& b) {
+                                          return a.entry_index < b.entry_index;
+                                        });
+                                  }),
+                   suppressed.end());
 }
 
 }  // namespace hm::match

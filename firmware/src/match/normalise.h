@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dissect/observation.h"
+#include "match/library.h"
 
 namespace hm::match {
 
@@ -19,14 +21,49 @@ enum class TextForm : std::uint8_t {
 std::string_view to_string(TextForm form);
 TextForm text_form_of(dissect::ObservationKind kind);
 
-// Rewrites observed text into the form the library's patterns are written for.
-// First cut (issue 2): ASCII lower-casing; for URLs, `+` → space and %XX decoding.
-// Issue 4 deepens this (utf8proc NFKC + case folding + accents, leetspeak, split
-// letters, repeats, HTML entities); the same function will normalise entries too, so
-// keep it the one place where text is rewritten.
+// A normalised text and, for each of its bytes, the offset in the original text of
+// the byte it came from, so hits found in differently normalised copies of one
+// observation can be compared (an exception suppresses hits inside its span).
+struct NormalisedText {
+  std::string text;
+  std::vector<std::uint32_t> origin;  // origin.size() == text.size()
+
+  void clear() {
+    text.clear();
+    origin.clear();
+  }
+};
+
+// Rewrites text into the form the library's patterns are written in. Library
+// entries go through the same function (matcher.cpp), so both sides agree. In order:
 //
-// Works on bytes: invalid UTF-8 from the network passes through unchanged.
-void normalise_into(std::string_view text, TextForm form, std::string& out);
-std::string normalise(std::string_view text, TextForm form);
+//  1. decode (kDecode): in a URL one pass of %XX and `+` → space (HTML 4.01
+//     §17.13.4); in plain text HTML character references (&amp; &#39; &#x2019;).
+//  2. Unicode, always: NFKC, case folding and default-ignorable characters removed
+//     (zero-width spaces, soft hyphens) with utf8proc; marks removed too with
+//     kAccents (café → cafe, Romanian ă → a, Urdu zer/zabar). Spaces, punctuation
+//     and symbols outside ASCII become ASCII separators (’ → ', – → -, ۔ → space,
+//     emoji → space) so word boundaries work in every script. Control bytes become
+//     spaces; bytes that are not UTF-8 pass through unchanged.
+//  3. split letters (kSplit): three or more single letters with the same separator
+//     between them are joined: "s.u.i.c.i.d.e", "k m s" → "suicide", "kms".
+//  4. leetspeak (kLeet): inside a word that has a letter, 0 1 3 4 5 7 @ $ read as
+//     o i e a s t a s, and ! before a letter as i: "5u1c1d3" → "suicide"; "year 4"
+//     and "kill!" stay as they are.
+//  5. repeats (kRepeats): runs of one ASCII letter become one letter, "killlll" →
+//     "kil" (and the entry "kill" → "kil" too, so they meet).
+//
+// Host names only ever get decoding and accents (kExactRules): they are matched
+// exactly. Works on bytes and never fails; no allocation once `out` has grown.
+void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
+                    NormalisedText& out);
+std::string normalise(std::string_view text, TextForm form, NormaliseRules rules = kAllRules);
+
+// Whether a byte of normalised text is part of a word: ASCII letters and digits
+// and every byte ≥ 0x80 (letters of other scripts; separators were made ASCII).
+constexpr bool is_word_byte(unsigned char byte) {
+  return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+         (byte >= '0' && byte <= '9') || byte >= 0x80;
+}
 
 }  // namespace hm::match

@@ -12,6 +12,9 @@
 #include "crypto/hash.h"
 #include "crypto/kdf.h"
 #include "crypto/random.h"
+#include "crypto/seal.h"
+#include "store/audit_log.h"
+#include "store/key_store.h"
 #include "store/settings_repository.h"
 
 namespace hm::store {
@@ -28,6 +31,29 @@ constexpr int kSetupCodeGroups = 3;
 constexpr int kSetupCodeGroupLength = 4;
 
 constexpr std::size_t kSessionTokenBytes = 32;
+
+// Password scheme 2 (migration 2): one PBKDF2 per sign-in gives a master secret; the
+// stored check and the evidence wrapping key are HKDF of it for two purposes, so the
+// stored check does not give the wrapping key away and a sign-in costs one PBKDF2
+// (crypto::kPasswordIterations: about half a second on the box).
+constexpr std::int64_t kPasswordScheme = 2;
+constexpr std::string_view kCheckInfo = "hallmonitor password check";
+constexpr std::string_view kWrapInfo = "hallmonitor evidence key wrap";
+
+struct DerivedPassword {
+  std::vector<std::uint8_t> check;
+  crypto::SecretBytes wrapping_key;
+};
+
+DerivedPassword derive_password(std::string_view password, std::span<const std::uint8_t> salt,
+                                std::uint32_t iterations) {
+  auto raw = crypto::pbkdf2_hmac_sha256(password, salt, iterations, crypto::kPasswordHashBytes);
+  const crypto::SecretBytes master(raw);
+  crypto::wipe_bytes(raw);
+  const auto check = crypto::derive_subkey(master.span(), kCheckInfo);
+  return {std::vector<std::uint8_t>(check.data(), check.data() + check.size()),
+          crypto::derive_subkey(master.span(), kWrapInfo)};
+}
 
 std::span<const std::uint8_t> as_bytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -170,16 +196,39 @@ SetupResult Accounts::complete_setup(std::string_view setup_code, const NewUser&
     return result;
   }
 
-  auto created = create_user(headteacher);
+  KeyStore keys(db_);
+  if (auto made = keys.ensure_key_pair(); !made) {
+    result.outcome = SetupResult::Outcome::invalid;
+    result.message = "Setup could not make the evidence key: " + made.error();
+    return result;
+  }
+  const auto private_key = keys.unwrap_with_setup_code(expected);
+  if (!private_key) {
+    result.outcome = SetupResult::Outcome::invalid;
+    result.message =
+        "The evidence key could not be opened with the setup code; the data folder may be "
+        "damaged. Restore it from a backup or start again with an empty data folder.";
+    return result;
+  }
+  crypto::SecretBytes wrapping_key;
+  auto created = insert_user(headteacher, &wrapping_key);
   if (!created) {
     result.outcome = SetupResult::Outcome::invalid;
     result.message = created.error();
     return result;
   }
+  auto wrapped = keys.wrap_for_user(created->id, *private_key, wrapping_key.span());
+  auto recovery =
+      wrapped ? keys.make_recovery_key(*private_key) : Result<std::string>(Error{wrapped.error()});
+  Status forgotten = recovery ? keys.forget_setup_code_wrap() : Status(Error{recovery.error()});
   SettingsRepository settings(db_);
-  auto marked = settings.set(kSetupCompletedKey, std::to_string(now_us()));
+  auto marked = forgotten ? settings.set(kSetupCompletedKey, std::to_string(now_us())) : forgotten;
   auto erased = marked ? settings.erase(kSetupCodeKey) : marked;
-  auto committed = erased ? transaction.commit() : erased;
+  auto audited = erased ? AuditLog(db_).append(created->username, "setup",
+                                               "created the headteacher account; evidence key "
+                                               "wrapped for it and under a new recovery key")
+                        : erased;
+  auto committed = audited ? transaction.commit() : audited;
   if (!committed) {
     result.outcome = SetupResult::Outcome::invalid;
     result.message = "Setup could not be saved: " + committed.error();
@@ -187,10 +236,13 @@ SetupResult Accounts::complete_setup(std::string_view setup_code, const NewUser&
   }
   result.outcome = SetupResult::Outcome::done;
   result.user = std::move(created.value());
+  result.recovery_key = std::move(recovery.value());
   return result;
 }
 
-Result<User> Accounts::create_user(const NewUser& user) {
+Result<User> Accounts::create_user(const NewUser& user) { return insert_user(user, nullptr); }
+
+Result<User> Accounts::insert_user(const NewUser& user, crypto::SecretBytes* wrapping_key) {
   const std::string username = trim(user.username);
   const std::string display_name = trim(user.display_name);
   if (auto problem = username_problem(username)) return error(*problem);
@@ -200,18 +252,19 @@ Result<User> Accounts::create_user(const NewUser& user) {
   if (auto problem = password_problem(user.password, username)) return error(*problem);
 
   const auto salt = crypto::random_bytes(crypto::kPasswordSaltBytes);
-  const auto hash = crypto::pbkdf2_hmac_sha256(user.password, salt, crypto::kPasswordIterations,
-                                               crypto::kPasswordHashBytes);
+  auto derived = derive_password(user.password, salt, crypto::kPasswordIterations);
   Statement insert(db_,
                    "INSERT INTO users (username, display_name, role, password_salt, password_hash, "
-                   "password_iterations, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);");
+                   "password_iterations, created_us, password_scheme) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);");
   insert.bind(1, username)
       .bind(2, display_name)
       .bind(3, to_string(user.role))
       .bind_blob(4, salt)
-      .bind_blob(5, hash)
+      .bind_blob(5, derived.check)
       .bind(6, static_cast<std::int64_t>(crypto::kPasswordIterations))
-      .bind(7, now_us());
+      .bind(7, now_us())
+      .bind(8, kPasswordScheme);
   insert.step();
   if (!insert.ok()) {
     if (insert.error().find("UNIQUE") != std::string::npos) {
@@ -219,7 +272,25 @@ Result<User> Accounts::create_user(const NewUser& user) {
     }
     return error("The account could not be saved: " + insert.error());
   }
+  if (wrapping_key != nullptr) *wrapping_key = std::move(derived.wrapping_key);
   return User{sqlite3_last_insert_rowid(db_.handle()), username, display_name, user.role};
+}
+
+Result<crypto::SecretBytes> Accounts::store_password(std::int64_t user_id,
+                                                     std::string_view password) {
+  const auto salt = crypto::random_bytes(crypto::kPasswordSaltBytes);
+  auto derived = derive_password(password, salt, crypto::kPasswordIterations);
+  Statement update(db_,
+                   "UPDATE users SET password_salt = ?2, password_hash = ?3, "
+                   "password_iterations = ?4, password_scheme = ?5 WHERE id = ?1;");
+  update.bind(1, user_id)
+      .bind_blob(2, salt)
+      .bind_blob(3, derived.check)
+      .bind(4, static_cast<std::int64_t>(crypto::kPasswordIterations))
+      .bind(5, kPasswordScheme);
+  update.step();
+  if (!update.ok()) return error("The password could not be saved: " + update.error());
+  return std::move(derived.wrapping_key);
 }
 
 std::optional<User> Accounts::find_user(std::int64_t id) {
@@ -229,11 +300,24 @@ std::optional<User> Accounts::find_user(std::int64_t id) {
   return read_user(query);
 }
 
+std::optional<User> Accounts::find_user(std::string_view username) {
+  Statement query(db_, "SELECT id, username, display_name, role FROM users WHERE username = ?1;");
+  query.bind(1, trim(username));
+  if (!query.step()) return std::nullopt;
+  return read_user(query);
+}
+
 std::optional<User> Accounts::verify_password(std::string_view username,
                                               std::string_view password) {
+  auto signed_in = sign_in(username, password);
+  if (!signed_in) return std::nullopt;
+  return std::move(signed_in->user);
+}
+
+std::optional<SignIn> Accounts::sign_in(std::string_view username, std::string_view password) {
   Statement query(db_,
                   "SELECT id, username, display_name, role, password_salt, password_hash, "
-                  "password_iterations FROM users WHERE username = ?1;");
+                  "password_iterations, password_scheme FROM users WHERE username = ?1;");
   query.bind(1, trim(username));
   const bool found = query.step();
   // An unknown name still costs one full hash, against a fixed dummy salt.
@@ -242,12 +326,64 @@ std::optional<User> Accounts::verify_password(std::string_view username,
   const std::string stored = found ? query.column_blob(5) : std::string(32, '\0');
   const auto iterations =
       found ? static_cast<std::uint32_t>(query.column_int(6)) : crypto::kPasswordIterations;
-  const auto computed = crypto::pbkdf2_hmac_sha256(
-      password, found ? as_bytes(salt) : std::span<const std::uint8_t>(kDummySalt), iterations,
-      stored.size());
+  const std::int64_t scheme = found ? query.column_int(7) : kPasswordScheme;
+  const auto salt_bytes = found ? as_bytes(salt) : std::span<const std::uint8_t>(kDummySalt);
+  if (scheme == kPasswordScheme) {
+    auto derived = derive_password(password, salt_bytes, iterations);
+    if (!found || !crypto::constant_time_equal(derived.check, as_bytes(stored))) {
+      return std::nullopt;
+    }
+    return SignIn{read_user(query), std::move(derived.wrapping_key)};
+  }
+  // Scheme 1: the stored hash is PBKDF2's output itself; re-hash to scheme 2 now that
+  // the password is known, so the wrapping key never derives from what is stored.
+  auto computed = crypto::pbkdf2_hmac_sha256(password, salt_bytes, iterations, stored.size());
   const bool matches = crypto::constant_time_equal(computed, as_bytes(stored));
+  crypto::wipe_bytes(computed);
   if (!found || !matches) return std::nullopt;
-  return read_user(query);
+  User user = read_user(query);
+  auto wrapping_key = store_password(user.id, password);
+  if (!wrapping_key) return std::nullopt;
+  return SignIn{std::move(user), std::move(*wrapping_key)};
+}
+
+Status Accounts::change_password(std::int64_t user_id, std::string_view current_password,
+                                 std::string_view new_password) {
+  const auto user = find_user(user_id);
+  if (!user) return error("There is no such account.");
+  if (auto problem = password_problem(new_password, user->username)) return error(*problem);
+  Transaction transaction(db_);
+  auto current = sign_in(user->username, current_password);
+  if (!current) return error("The current password is not right; type it again.");
+  KeyStore keys(db_);
+  std::optional<crypto::SecretBytes> private_key;
+  if (keys.has_wrap_for_user(user_id)) {
+    private_key = keys.unwrap_for_user(user_id, current->wrapping_key.span());
+    if (!private_key) return error("Your copy of the evidence key could not be opened.");
+  }
+  auto wrapping_key = store_password(user_id, new_password);
+  if (!wrapping_key) return Error{wrapping_key.error()};
+  if (private_key) {
+    if (auto wrapped = keys.wrap_for_user(user_id, *private_key, wrapping_key->span()); !wrapped) {
+      return wrapped;
+    }
+  }
+  if (auto audited =
+          AuditLog(db_).append(user->username, "password_change", "changed their own password");
+      !audited) {
+    return audited;
+  }
+  return transaction.commit();
+}
+
+Status Accounts::reset_password(std::int64_t user_id, std::string_view new_password,
+                                const crypto::SecretBytes& private_key) {
+  const auto user = find_user(user_id);
+  if (!user) return error("There is no such account.");
+  if (auto problem = password_problem(new_password, user->username)) return error(*problem);
+  auto wrapping_key = store_password(user_id, new_password);
+  if (!wrapping_key) return Error{wrapping_key.error()};
+  return KeyStore(db_).wrap_for_user(user_id, private_key, wrapping_key->span());
 }
 
 Result<std::string> Accounts::start_session(std::int64_t user_id, TimeUs now) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "crypto/secret.h"
 #include "store/database.h"
 
 namespace hm::store {
@@ -68,6 +69,16 @@ struct SetupResult {
   Outcome outcome = Outcome::invalid;
   std::string message;
   std::optional<User> user;
+  // Shown once on the setup page and never stored: it opens the evidence when every
+  // password is lost (`hallmonitor admin recover`).
+  std::string recovery_key;
+};
+
+// A successful sign-in: the user and the key that unwraps their copy of the evidence
+// private key (derived from the same PBKDF2 as the password check; never stored).
+struct SignIn {
+  User user;
+  crypto::SecretBytes wrapping_key;
 };
 
 // --- Accounts and sessions -------------------------------------------------------
@@ -77,7 +88,9 @@ class Accounts {
   explicit Accounts(Database& db) : db_(db) {}
 
   // Checks the setup code and creates the headteacher in one transaction, then marks
-  // setup complete and erases the code.
+  // setup complete and erases the code. The evidence private key, wrapped under the
+  // setup code until now, is re-wrapped for the headteacher and under a new recovery
+  // key (returned once in the result), and the setup-code wrap is deleted.
   SetupResult complete_setup(std::string_view setup_code, const NewUser& headteacher);
 
   Result<User> create_user(const NewUser& user);
@@ -86,6 +99,18 @@ class Accounts {
   // The user, if the name exists and the password matches. Always hashes, even for an
   // unknown name, so timing does not tell which names exist.
   std::optional<User> verify_password(std::string_view username, std::string_view password);
+  // The same check, also giving the user's evidence wrapping key. Accounts made before
+  // password scheme 2 are re-hashed to it here (their stored hash was the key itself).
+  std::optional<SignIn> sign_in(std::string_view username, std::string_view password);
+
+  // Changes a password and re-wraps the user's copy of the evidence private key.
+  Status change_password(std::int64_t user_id, std::string_view current_password,
+                         std::string_view new_password);
+  // Sets a password without knowing the old one, wrapping `private_key` (obtained with
+  // the recovery key) for the user: `hallmonitor admin recover`.
+  Status reset_password(std::int64_t user_id, std::string_view new_password,
+                        const crypto::SecretBytes& private_key);
+  std::optional<User> find_user(std::string_view username);
 
   // Starts a session and returns its token (shown to the browser once; only its
   // SHA-256 is stored).
@@ -98,6 +123,11 @@ class Accounts {
   int remove_stale_sessions(TimeUs now = now_us());
 
  private:
+  Result<User> insert_user(const NewUser& user, crypto::SecretBytes* wrapping_key);
+  // PBKDF2 once; stores a new scheme-2 salt and check hash for the user and returns the
+  // wrapping key.
+  Result<crypto::SecretBytes> store_password(std::int64_t user_id, std::string_view password);
+
   Database& db_;
 };
 

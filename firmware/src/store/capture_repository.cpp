@@ -25,18 +25,22 @@ evidence::Capture read_row(const Statement& row) {
   capture.entry_kind = row.column_text(7);
   capture.observation_kind = row.column_text(8);
   capture.library_version = row.column_text(9);
-  capture.evidence = evidence::parse_evidence(row.column_blob(10));
+  capture.sealed_evidence = row.column_blob(10);
   return capture;
 }
 
 }  // namespace
 
 Result<std::int64_t> CaptureRepository::insert(const evidence::Capture& capture) {
+  // Evidence reaches the disk only sealed (DESIGN.md "Evidence is sealed").
+  if (capture.id <= 0 || capture.sealed_evidence.empty()) {
+    return error("cannot store a capture whose evidence is not sealed (bug: seal it first)");
+  }
   Statement insert(db_,
-                   "INSERT INTO captures (ts_us, client_ip, client_mac, category, severity, "
+                   "INSERT INTO captures (id, ts_us, client_ip, client_mac, category, severity, "
                    "phrase, entry_kind, observation_kind, library_version, evidence) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);");
-  const std::string blob = evidence::serialize(capture.evidence);
+                   "VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);");
+  const std::string& blob = capture.sealed_evidence;
   insert.bind(1, capture.ts_us).bind(2, capture.client_ip);
   if (capture.client_mac.empty()) {
     insert.bind_null(3);
@@ -49,12 +53,18 @@ Result<std::int64_t> CaptureRepository::insert(const evidence::Capture& capture)
       .bind(7, capture.entry_kind)
       .bind(8, capture.observation_kind)
       .bind(9, capture.library_version)
-      .bind_blob(10, std::span(reinterpret_cast<const std::uint8_t*>(blob.data()), blob.size()));
+      .bind_blob(10, std::span(reinterpret_cast<const std::uint8_t*>(blob.data()), blob.size()))
+      .bind(11, capture.id);
   insert.step();
   if (!insert.ok()) {
     return error("cannot store a capture: " + insert.error());
   }
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.handle()));
+  return capture.id;
+}
+
+std::int64_t CaptureRepository::last_id() {
+  Statement query(db_, "SELECT coalesce(max(id), 0) FROM captures;");
+  return query.step() ? query.column_int(0) : 0;
 }
 
 std::vector<evidence::Capture> CaptureRepository::list_recent(std::size_t limit,

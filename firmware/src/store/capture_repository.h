@@ -15,8 +15,11 @@ class CaptureRepository {
  public:
   explicit CaptureRepository(Database& db) : db_(db) {}
 
-  // Returns the new capture's id.
+  // Stores a capture whose id is set and whose evidence is sealed (anything else is
+  // refused); returns its id.
   Result<std::int64_t> insert(const evidence::Capture& capture);
+  // The highest capture id stored (0 if none): the store thread numbers new ones after it.
+  std::int64_t last_id();
 
   // Where a page of captures ends: the next page starts after it (keyset paging,
   // which stays fast however many captures there are).
@@ -25,7 +28,8 @@ class CaptureRepository {
     std::int64_t id = 0;
   };
 
-  // Newest first (by time, then id); `after` continues from an earlier page's last row.
+  // Rows carry sealed_evidence only; evidence::open_evidence opens it for a signed-in
+  // user. Newest first (by time, then id); `after` continues from an earlier page's last row.
   std::vector<evidence::Capture> list_recent(std::size_t limit, std::optional<Cursor> after = {});
   std::optional<evidence::Capture> find(std::int64_t id);
   std::int64_t count();

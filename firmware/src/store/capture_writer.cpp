@@ -1,9 +1,11 @@
 #include "store/capture_writer.h"
 
+#include <algorithm>
 #include <iostream>
 #include <utility>
 
 #include "store/capture_repository.h"
+#include "store/key_store.h"
 
 namespace hm::store {
 
@@ -13,11 +15,22 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::start(const std::filesyste
   if (!db) {
     return Error{db.error()};
   }
-  return std::unique_ptr<CaptureWriter>(new CaptureWriter(std::move(*db), settings));
+  auto public_key = KeyStore(**db).ensure_key_pair();
+  if (!public_key) {
+    return Error{public_key.error()};
+  }
+  const std::int64_t last_id = CaptureRepository(**db).last_id();
+  return std::unique_ptr<CaptureWriter>(
+      new CaptureWriter(std::move(*db), settings, std::move(*public_key), last_id));
 }
 
-CaptureWriter::CaptureWriter(std::unique_ptr<Database> db, CaptureWriterSettings settings)
-    : db_(std::move(db)), settings_(settings), thread_([this] { run(); }) {}
+CaptureWriter::CaptureWriter(std::unique_ptr<Database> db, CaptureWriterSettings settings,
+                             std::vector<std::uint8_t> public_key, std::int64_t last_id)
+    : db_(std::move(db)),
+      settings_(settings),
+      public_key_(std::move(public_key)),
+      last_id_(last_id),
+      thread_([this] { run(); }) {}
 
 CaptureWriter::~CaptureWriter() { stop(); }
 
@@ -89,6 +102,12 @@ void CaptureWriter::run() {
 
 void CaptureWriter::commit_batch(std::deque<evidence::Capture>& batch) {
   CaptureRepository captures(*db_);
+  // Sealing (an ECDH each) happens before the transaction, so the write lock is held
+  // only for the inserts.
+  for (evidence::Capture& capture : batch) {
+    capture.id = ++last_id_;
+    evidence::seal_evidence(capture, public_key_);
+  }
   Transaction transaction(*db_);
   std::uint64_t stored = 0;
   std::uint64_t failed = 0;
@@ -106,6 +125,8 @@ void CaptureWriter::commit_batch(std::deque<evidence::Capture>& batch) {
     stored = 0;
     std::cerr << "hallmonitor: could not store " << batch.size()
               << " captures: " << committed.error() << '\n';
+    // Ids of a failed batch are skipped; re-read in case something else wrote.
+    last_id_ = std::max(last_id_, captures.last_id());
   }
   std::lock_guard lock(mutex_);
   counters_.captures_stored += stored;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "base/result.h"
 #include "evidence/capture.h"
@@ -33,8 +34,9 @@ struct CaptureWriterCounters {
   std::uint64_t batches = 0;
 };
 
-// The store thread: owns the write connection and commits captures in batched
-// transactions. Workers hand captures over through its queue.
+// The store thread: owns the write connection, numbers and seals each capture's
+// evidence to the box's public key (made at first start if there is none yet) and
+// commits them in batched transactions. Workers hand captures over through its queue.
 class CaptureWriter {
  public:
   static Result<std::unique_ptr<CaptureWriter>> start(const std::filesystem::path& data_dir,
@@ -53,12 +55,16 @@ class CaptureWriter {
   CaptureWriterCounters counters() const;
 
  private:
-  CaptureWriter(std::unique_ptr<Database> db, CaptureWriterSettings settings);
+  CaptureWriter(std::unique_ptr<Database> db, CaptureWriterSettings settings,
+                std::vector<std::uint8_t> public_key, std::int64_t last_id);
   void run();
   void commit_batch(std::deque<evidence::Capture>& batch);
 
   std::unique_ptr<Database> db_;
   const CaptureWriterSettings settings_;
+  // The evidence public key: the store thread can seal, never open.
+  const std::vector<std::uint8_t> public_key_;
+  std::int64_t last_id_;  // store thread only
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;

@@ -50,6 +50,64 @@ CREATE TABLE captures (
 );
 CREATE INDEX captures_by_time ON captures (ts_us DESC, id DESC);
 )sql"},
+    Migration{2, "sealed evidence keys, password scheme 2 and the audit log",
+              R"sql(
+-- Scheme 1: password_hash is PBKDF2's output itself. Scheme 2: PBKDF2's output is a
+-- master secret; password_hash holds HKDF(master, "check") and the key that wraps
+-- the evidence private key is HKDF(master, "wrap"), so one PBKDF2 serves both and the
+-- stored hash does not give the wrapping key away.
+ALTER TABLE users ADD COLUMN password_scheme INTEGER NOT NULL DEFAULT 1;
+
+-- The box's evidence key pair: the public key in the clear (the daemon seals with it),
+-- the private key only wrapped, once per holder (DESIGN.md "Evidence is sealed").
+CREATE TABLE evidence_key (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  public_key BLOB NOT NULL,
+  created_us INTEGER NOT NULL
+);
+-- holder: 'setup_code' (until setup), 'recovery', or 'user:<id>'. salt and iterations
+-- only for the setup code's wrap: a user's come with their password (users), and the
+-- recovery key has too much entropy to need stretching.
+CREATE TABLE evidence_key_wraps (
+  holder     TEXT PRIMARY KEY,
+  user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,
+  salt       BLOB,
+  iterations INTEGER,
+  wrapped    BLOB NOT NULL,
+  created_us INTEGER NOT NULL
+);
+
+-- Append-only and hash-chained: hash = SHA-256 over prev_hash and the entry's fields
+-- (store/audit_log.cpp), so an edited or deleted row breaks the chain after it.
+CREATE TABLE audit_log (
+  id        INTEGER PRIMARY KEY,
+  ts_us     INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash      BLOB NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
+    Migration{3, "what was seen and not seen, per minute",
+              R"sql(
+-- Flows and bytes by visibility class (dissect/visibility.h: plain_http, named_tls …
+-- ech, doh, vpn, other), per UTC minute of packet time, for the dashboard and
+-- `hallmonitor stats`. Rows add up: a flow still open when a minute is written adds to
+-- the same minute's row later.
+CREATE TABLE visibility_minutes (
+  minute_start_us INTEGER NOT NULL,
+  class           TEXT NOT NULL,
+  flows           INTEGER NOT NULL,
+  bytes           INTEGER NOT NULL,
+  packets         INTEGER NOT NULL,
+  PRIMARY KEY (minute_start_us, class)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

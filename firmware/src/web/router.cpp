@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/session_keys.h"
 #include "web/static_assets.h"
 
 namespace hm::web {
@@ -99,6 +100,8 @@ Response Router::handle_api(const Request& request) {
     const auto token = request.cookie_value(kSessionCookie);
     if (token) context.user = store::Accounts(context.db).session_user(*token);
     if (!context.user) {
+      // Expired or idle: the session's evidence key goes with it.
+      if (token) SessionKeys::instance().erase(*token);
       Response response = Response::problem(401, "not_signed_in", "Please sign in.");
       if (token) response.headers.emplace_back("Set-Cookie", expired_session_cookie());
       return response;

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "store/accounts.h"
+#include "store/key_store.h"
 #include "store/settings_repository.h"
 #include "web/connection.h"
 #include "web/database_pool.h"
 #include "web/router.h"
+#include "web/session_keys.h"
 #include "web/tls_certificate.h"
 
 namespace hm::web {
@@ -59,6 +61,10 @@ Status Server::start() {
   auto db = s.pool.acquire();
   if (!db) return error(db.error());
   store::ensure_setup_code(**db);
+  // Seal from the first packet: the key pair exists before anyone sets the box up. A
+  // box set up before sealing existed has none yet; its headteacher's next sign-in
+  // makes it (api/session.cpp).
+  (void)store::KeyStore(**db).ensure_key_pair();
 
   auto certificate = ensure_certificate(s.settings.data_dir);
   if (!certificate) return error(certificate.error());
@@ -115,6 +121,8 @@ void Server::stop() {
   for (auto& thread : s.threads) thread.join();
   s.threads.clear();
   s.acceptor.reset();
+  // Shutdown wipes every signed-in session's evidence key.
+  SessionKeys::instance().clear();
 }
 
 std::uint16_t Server::port() const { return impl_->bound_port; }

@@ -79,6 +79,77 @@ inline Bytes udp_frame(const Endpoint& from, const Endpoint& to, const Bytes& pa
   return ethernet_ipv4(from, to, 17, datagram);
 }
 
+// The UDP header and payload (the IP payload of a UDP datagram).
+inline Bytes udp_datagram(const Endpoint& from, const Endpoint& to, const Bytes& payload) {
+  Bytes datagram;
+  put16(datagram, from.port);
+  put16(datagram, to.port);
+  put16(datagram, static_cast<std::uint16_t>(8 + payload.size()));
+  put16(datagram, 0);
+  datagram.insert(datagram.end(), payload.begin(), payload.end());
+  return datagram;
+}
+
+// One IPv4 fragment: `data` is the part of the IP payload at `offset` (bytes).
+inline Bytes ipv4_fragment(const Endpoint& from, const Endpoint& to, std::uint8_t protocol,
+                           std::uint16_t id, std::uint16_t offset, bool more, const Bytes& data) {
+  Bytes frame = ethernet_ipv4(from, to, protocol, data);
+  frame[14 + 4] = static_cast<std::uint8_t>(id >> 8);
+  frame[14 + 5] = static_cast<std::uint8_t>(id);
+  const std::uint16_t flags = static_cast<std::uint16_t>((more ? 0x2000 : 0) | (offset / 8));
+  frame[14 + 6] = static_cast<std::uint8_t>(flags >> 8);
+  frame[14 + 7] = static_cast<std::uint8_t>(flags);
+  return frame;
+}
+
+// `payload` (an IP payload) cut at `cuts` (multiples of 8) into IPv4 fragments, in order.
+inline std::vector<Bytes> ipv4_fragments(const Endpoint& from, const Endpoint& to,
+                                         std::uint8_t protocol, const Bytes& payload,
+                                         std::initializer_list<std::size_t> cuts,
+                                         std::uint16_t id = 0x4242) {
+  std::vector<Bytes> frames;
+  std::size_t start = 0;
+  std::vector<std::size_t> ends(cuts);
+  ends.push_back(payload.size());
+  for (const std::size_t end : ends) {
+    const Bytes part(payload.begin() + static_cast<long>(start),
+                     payload.begin() + static_cast<long>(end));
+    frames.push_back(ipv4_fragment(from, to, protocol, id, static_cast<std::uint16_t>(start),
+                                   end != payload.size(), part));
+    start = end;
+  }
+  return frames;
+}
+
+// Ethernet + IPv6 (2001:db8::<ip_last>) carrying `payload` after `next_header`.
+inline Bytes ethernet_ipv6(const Endpoint& from, const Endpoint& to, std::uint8_t next_header,
+                           const Bytes& payload) {
+  Bytes frame = {0x02, 0, 0, 0, 0, to.mac_last, 0x02, 0, 0, 0, 0, from.mac_last};
+  put16(frame, 0x86dd);
+  put32(frame, 0x60000000);
+  put16(frame, static_cast<std::uint16_t>(payload.size()));
+  frame.push_back(next_header);
+  frame.push_back(64);
+  for (const Endpoint* end : {&from, &to}) {
+    put32(frame, 0x20010db8);
+    put32(frame, 0);
+    put32(frame, 0);
+    put32(frame, end->ip_last);
+  }
+  frame.insert(frame.end(), payload.begin(), payload.end());
+  return frame;
+}
+
+// One IPv6 fragment (RFC 8200 §4.5): a fragment header, then `data` at `offset`.
+inline Bytes ipv6_fragment(const Endpoint& from, const Endpoint& to, std::uint8_t next_header,
+                           std::uint32_t id, std::uint16_t offset, bool more, const Bytes& data) {
+  Bytes payload = {next_header, 0};
+  put16(payload, static_cast<std::uint16_t>(offset | (more ? 1 : 0)));
+  put32(payload, id);
+  payload.insert(payload.end(), data.begin(), data.end());
+  return ethernet_ipv6(from, to, 44, payload);
+}
+
 inline capture::PacketView view(const Bytes& frame, capture::TimestampUs ts_us = 1'000'000) {
   return capture::PacketView{ts_us, DLT_EN10MB, frame};
 }

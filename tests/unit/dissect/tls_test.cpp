@@ -81,5 +81,74 @@ TEST(TlsTest, ClientHelloSplitAcrossTwoTcpSegments) {
   EXPECT_EQ(seen[0].client_mac->to_string(), "02:00:00:00:00:01");
 }
 
+// A ClientHello body with the given (type, data) extensions.
+Bytes client_hello_body(const std::vector<std::pair<std::uint16_t, Bytes>>& extensions) {
+  Bytes encoded;
+  for (const auto& [type, data] : extensions) {
+    test::put16(encoded, type);
+    test::put16(encoded, static_cast<std::uint16_t>(data.size()));
+    encoded.insert(encoded.end(), data.begin(), data.end());
+  }
+  Bytes body;
+  test::put16(body, 0x0303);
+  body.insert(body.end(), 32, 0x11);
+  body.push_back(0);
+  test::put16(body, 2);
+  test::put16(body, 0x1301);
+  body.push_back(1);
+  body.push_back(0);
+  test::put16(body, static_cast<std::uint16_t>(encoded.size()));
+  body.insert(body.end(), encoded.begin(), encoded.end());
+  return body;
+}
+
+Bytes server_name_extension(std::string_view host) {
+  Bytes data;
+  test::put16(data, static_cast<std::uint16_t>(host.size() + 3));
+  data.push_back(0);
+  test::put16(data, static_cast<std::uint16_t>(host.size()));
+  data.insert(data.end(), host.begin(), host.end());
+  return data;
+}
+
+const Bytes kAlpnH2Http11 = {0x00, 0x0c, 0x02, 'h', '2', 0x08, 'h',
+                             't',  't',  'p',  '/', '1', '.',  '1'};
+
+TEST(ClientHelloAttributes, ReadsAlpnAndTellsEchFromGrease) {
+  // Chrome's shape: GREASE first and last, ALPN, and the ECH extension.
+  const auto hello =
+      parse_client_hello(client_hello_body({{0x0a0a, {}},
+                                            {0x0000, server_name_extension("cloudflare-ech.com")},
+                                            {0x0010, kAlpnH2Http11},
+                                            {0xfe0d, {0x00, 0x00, 0x01, 0x00, 0x01}},
+                                            {0xbaba, {0x00}}}));
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->alpn, (std::vector<std::string>{"h2", "http/1.1"}));
+  EXPECT_TRUE(hello->ech_extension);
+  EXPECT_EQ(hello->grease_extensions, 2);
+  const auto attributes = attributes_of(*hello, hello->server_names.at(0));
+  EXPECT_TRUE(attributes.ech_extension);
+  EXPECT_TRUE(attributes.ech_public_name);
+
+  // GREASE extensions alone are not ECH, and an ordinary name is not a public name.
+  const auto plain = parse_client_hello(client_hello_body(
+      {{0x1a1a, {}}, {0x0000, server_name_extension("www.example.org")}, {0xfafa, {}}}));
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->ech_extension);
+  EXPECT_TRUE(plain->alpn.empty());
+  EXPECT_FALSE(attributes_of(*plain, "www.example.org").ech_public_name);
+  EXPECT_TRUE(is_ech_public_name("Cloudflare-ECH.com"));
+  EXPECT_FALSE(is_ech_public_name("cloudflare-ech.com.evil.example"));
+}
+
+TEST(ClientHelloAttributes, MalformedAlpnKeepsTheNameAndDropsTheRest) {
+  const Bytes bad_alpn = {0x00, 0x05, 0x02, 'h', '2', 0x20, 'x'};  // entry past its list
+  const auto hello = parse_client_hello(
+      client_hello_body({{0x0010, bad_alpn}, {0x0000, server_name_extension("a.example")}}));
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->alpn, std::vector<std::string>{"h2"});
+  EXPECT_EQ(hello->server_names, std::vector<std::string>{"a.example"});
+}
+
 }  // namespace
 }  // namespace hm::dissect

@@ -90,5 +90,79 @@ TEST(TcpReassemblyTest, FlushDeliversHeldDataAcrossGaps) {
   EXPECT_EQ(out.text, "a[gap 2]d");
 }
 
+TEST(TcpReassemblyTest, OverlapWithOtherBytesKeepsTheFirstCopy) {
+  TcpDirectionReassembler stream;
+  ReassemblyCounters counters;
+  Recorder out;
+  stream.on_segment(0, false, bytes("ab"), out, counters);
+  stream.on_segment(4, false, bytes("efgh"), out, counters);    // held
+  stream.on_segment(3, false, bytes("dXYZhi"), out, counters);  // fills 3 and 8, not 4..7
+  EXPECT_EQ(counters.overlap_conflicts, 1u);
+  stream.on_segment(2, false, bytes("c"), out, counters);
+  EXPECT_EQ(out.text, "abcdefghi");
+  EXPECT_EQ(stream.held_bytes(), 0u);
+}
+
+TEST(TcpReassemblyTest, InOrderSegmentOverlappingHeldBytesDefersToThem) {
+  TcpDirectionReassembler stream;
+  ReassemblyCounters counters;
+  Recorder out;
+  stream.on_segment(0, false, bytes("ab"), out, counters);
+  stream.on_segment(4, false, bytes("EF"), out, counters);
+  stream.on_segment(2, false, bytes("cdXYg"), out, counters);
+  EXPECT_EQ(out.text, "abcdEFg");
+  EXPECT_EQ(counters.overlap_conflicts, 1u);
+  // An identical retransmission is no conflict.
+  stream.on_segment(8, false, bytes("i"), out, counters);
+  stream.on_segment(8, false, bytes("i"), out, counters);
+  EXPECT_EQ(counters.overlap_conflicts, 1u);
+}
+
+TEST(TcpReassemblyTest, DepthLimitStopsTheStream) {
+  TcpDirectionReassembler stream(ReassemblySettings{64, 5}, nullptr);
+  ReassemblyCounters counters;
+  Recorder out;
+  stream.on_segment(0, false, bytes("abc"), out, counters);
+  stream.on_segment(10, false, bytes("later"), out, counters);  // held
+  stream.on_segment(3, false, bytes("defghij"), out, counters);
+  stream.on_segment(10, false, bytes("more"), out, counters);
+  EXPECT_EQ(out.text, "abcde");
+  EXPECT_TRUE(stream.depth_reached());
+  EXPECT_EQ(counters.depth_reached, 1u);
+  EXPECT_EQ(stream.held_bytes(), 0u);
+}
+
+TEST(TcpReassemblyTest, WorkerWideMemoryCapIsSharedAndGivenBack) {
+  ReassemblyMemory memory{10, 0};
+  ReassemblyCounters counters;
+  Recorder out_a, out_b;
+  {
+    TcpDirectionReassembler a(ReassemblySettings{64, 0}, &memory);
+    TcpDirectionReassembler b(ReassemblySettings{64, 0}, &memory);
+    a.on_segment(0, false, bytes("x"), out_a, counters);
+    a.on_segment(5, false, bytes("12345678"), out_a, counters);  // held: 8 of 10
+    EXPECT_EQ(memory.held_bytes, 8u);
+    b.on_segment(0, false, bytes("y"), out_b, counters);
+    b.on_segment(5, false, bytes("abcde"), out_b, counters);  // does not fit: dropped
+    EXPECT_GE(counters.memory_full, 1u);
+    EXPECT_EQ(counters.out_of_order_dropped, 1u);
+    EXPECT_EQ(b.held_bytes(), 0u);
+    TcpDirectionReassembler moved = std::move(a);
+    EXPECT_EQ(memory.held_bytes, 8u);
+  }
+  EXPECT_EQ(memory.held_bytes, 0u);  // the reassemblers gave their bytes back
+}
+
+TEST(TcpReassemblyTest, BytesBeforeAMidStreamStartAreSkipped) {
+  // A flow picked up mid-stream: bytes before the first seen are never asked for.
+  TcpDirectionReassembler stream;
+  ReassemblyCounters counters;
+  Recorder out;
+  stream.on_segment(5000, false, bytes("tail of something"), out, counters);
+  stream.on_segment(4000, false, bytes("earlier"), out, counters);  // before the start
+  EXPECT_EQ(out.text, "tail of something");
+  EXPECT_EQ(counters.retransmitted_bytes, 7u);
+}
+
 }  // namespace
 }  // namespace hm::flows

@@ -88,7 +88,8 @@ TEST(SourceFormatErrors, BadSeverity) {
 
 TEST(SourceFormatErrors, BadKind) {
   EXPECT_EQ(error_for("kms | wrod | 4 | en\n"),
-            "suicide.hml:7: kind must be word, phrase or domain, got \"wrod\"");
+            "suicide.hml:7: kind must be word, phrase, domain, url, regex, combination, sha256 or "
+            "exception, got \"wrod\"");
 }
 
 TEST(SourceFormatErrors, BadLanguage) {
@@ -197,7 +198,8 @@ TEST(SourceFormatErrors, ReportsEveryMistakeWithItsLine) {
       error_for("kms | word | 9 | en\nok entry | phrase | 3 | en\nx | nope | 3 | en\n");
   EXPECT_EQ(message,
             "suicide.hml:7: severity must be 1–5, got \"9\"\n"
-            "suicide.hml:9: kind must be word, phrase or domain, got \"nope\"");
+            "suicide.hml:9: kind must be word, phrase, domain, url, regex, combination, sha256 or "
+            "exception, got \"nope\"");
 }
 
 TEST(SourceFormatErrors, CapsTheNumberOfMessages) {
@@ -290,6 +292,84 @@ TEST_F(SourceDirTest, MissingOrEmptyFolder) {
 
 TEST(SourceFormat, DefaultSourceDirIsTheStarterLibrary) {
   EXPECT_EQ(default_source_dir(), std::filesystem::path(HM_SOURCE_DIR) / "firmware/library");
+}
+
+// Issue 4: the kinds beyond word/phrase/domain, options after the kind, escapes.
+TEST(SourceFormatKinds, ParsesEveryKindAndItsOptions) {
+  const std::string digest = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+  auto parsed =
+      parse_source(with_header("example.org/videos/      | url              | 3 | en\n"
+                               "k[i1]ll (him\\|her)     | regex            | 4 | en | bar escaped\n"
+                               "meet, secret, don't tell | combination      | 4 | en\n" +
+                               digest +
+                               " | sha256 | 5 | en | a hash list\n"
+                               "scunthorpe               | exception        | 1 | en\n"
+                               "ass                      | word no-repeats no-leet | 2 | en\n"
+                               "kms                      | word exact age=ks2 | 4 | en\n"),
+                   "suicide.hml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  const auto& entries = parsed->entries;
+  ASSERT_EQ(entries.size(), 7u);
+  EXPECT_EQ(entries[0].kind, match::EntryKind::url);
+  EXPECT_EQ(entries[0].pattern, "example.org/videos/");
+  EXPECT_EQ(entries[1].kind, match::EntryKind::regex);
+  EXPECT_EQ(entries[1].pattern, "k[i1]ll (him|her)");
+  EXPECT_EQ(entries[1].note, "bar escaped");
+  EXPECT_EQ(entries[2].kind, match::EntryKind::combination);
+  EXPECT_EQ(entries[3].kind, match::EntryKind::sha256);
+  EXPECT_EQ(entries[3].pattern, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  EXPECT_EQ(entries[4].kind, match::EntryKind::exception);
+  EXPECT_EQ(entries[5].rules, match::kDecode | match::kAccents | match::kSplit);
+  EXPECT_EQ(entries[5].min_age_group, match::AgeGroup::all);
+  EXPECT_EQ(entries[6].rules, match::kExactRules);
+  EXPECT_EQ(entries[6].min_age_group, match::AgeGroup::ks2);
+  EXPECT_EQ(entries[0].rules, match::kAllRules);
+}
+
+TEST(SourceFormatKinds, RegexKeepsItsSpaces) {
+  auto parsed = parse_source(with_header("a  b | regex | 3 | en\n"), "suicide.hml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->entries[0].pattern, "a  b");
+}
+
+TEST(SourceFormatKinds, RejectsBadEntriesOfEachKindWithTheLine) {
+  EXPECT_NE(error_for("(?<=a)b | regex | 3 | en\n")
+                .find("suicide.hml:7: regex \"(?<=a)b\": "
+                      "the expression does not compile"),
+            std::string::npos);
+  EXPECT_NE(error_for("a* | regex | 3 | en\n")
+                .find("suicide.hml:7: regex \"a*\": the "
+                      "expression can match empty text"),
+            std::string::npos);
+  EXPECT_NE(error_for("abc123 | sha256 | 3 | en\n").find("suicide.hml:7: a sha256 entry is"),
+            std::string::npos);
+  EXPECT_NE(error_for("justone | combination | 3 | en\n").find("suicide.hml:7: a combination is"),
+            std::string::npos);
+  EXPECT_NE(error_for("a, , b | combination | 3 | en\n").find("each part of a combination"),
+            std::string::npos);
+  EXPECT_NE(error_for("example.org | url | 3 | en\n").find("a url entry is a site and the start"),
+            std::string::npos);
+  EXPECT_NE(error_for("https://example.org/x | url | 3 | en\n").find("without http://"),
+            std::string::npos);
+  EXPECT_NE(error_for("bad_host/x | url | 3 | en\n").find("is not a domain name"),
+            std::string::npos);
+  EXPECT_EQ(error_for("kms | word no-lete | 3 | en\n"),
+            "suicide.hml:7: unknown option \"no-lete\"; after the kind you may write no-decode, "
+            "no-accents, no-leet, no-split, no-repeats, exact or age=ks1…ks5");
+  EXPECT_EQ(error_for("kms | word age=ks9 | 3 | en\n"),
+            "suicide.hml:7: age= takes eyfs, ks1, ks2, ks3, ks4 or ks5, got \"age=ks9\"");
+}
+
+TEST(SourceFormatKinds, DuplicatesDependOnKind) {
+  // The same words as a phrase and as an exception, or a combination in another
+  // order: the second is a repeat only when the matcher would treat them the same.
+  EXPECT_TRUE(parse_source(with_header("blue tits | phrase | 2 | en\n"
+                                       "blue tits | exception | 1 | en\n"),
+                           "suicide.hml")
+                  .ok());
+  EXPECT_NE(error_for("a, b | combination | 3 | en\nb,a | combination | 3 | en\n")
+                .find("suicide.hml:8: \"b,a\" repeats the entry on line 7"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -9,8 +9,10 @@
 namespace hm::match {
 namespace {
 
-Entry entry(EntryKind kind, std::string pattern, int severity = 3) {
+Entry entry(EntryKind kind, std::string pattern, int severity = 3,
+            NormaliseRules rules = kAllRules) {
   Entry e;
+  e.rules = rules;
   e.category = "test";
   e.kind = kind;
   e.pattern = std::move(pattern);
@@ -205,14 +207,13 @@ TEST(CompiledLibrary, EntriesCannotInjectRegexSyntax) {
 TEST(CompiledLibrary, CompileErrorsNameTheEntrysSourceAndPattern) {
   Library library;
   library.entries = {entry(EntryKind::word, "fine")};
-  // The parser never produces an entry that fails to compile, so force one: a kind
-  // the expression builder does not know yields an empty expression.
-  Entry broken = entry(static_cast<EntryKind>(200), "broken");
+  // Look-behind is PCRE, not Hyperscan.
+  Entry broken = entry(EntryKind::regex, "(?<=a)b");
   broken.source = "weapons.hml:12";
   library.entries.push_back(broken);
   auto compiled = CompiledLibrary::compile(std::move(library));
   ASSERT_FALSE(compiled.ok());
-  EXPECT_EQ(compiled.error().rfind("weapons.hml:12: unknown \"broken\" does not compile: ", 0), 0u)
+  EXPECT_EQ(compiled.error().rfind("weapons.hml:12: regex \"(?<=a)b\" does not compile: ", 0), 0u)
       << compiled.error();
 }
 

@@ -5,32 +5,141 @@
 namespace hm::match {
 namespace {
 
-TEST(Normalise, LowerCasesAscii) {
-  EXPECT_EQ(normalise("Fractions YEAR 4", TextForm::plain), "fractions year 4");
-  EXPECT_EQ(normalise("WWW.BBC.CO.UK", TextForm::host_name), "www.bbc.co.uk");
+std::string all(std::string_view text, TextForm form = TextForm::plain) {
+  return normalise(text, form, kAllRules);
+}
+std::string exact(std::string_view text, TextForm form = TextForm::plain) {
+  return normalise(text, form, kExactRules);
+}
+std::string without(NormaliseRules off, std::string_view text, TextForm form = TextForm::plain) {
+  return normalise(text, form, static_cast<NormaliseRules>(kAllRules & ~off));
 }
 
-TEST(Normalise, DecodesUrlsOnly) {
-  EXPECT_EQ(normalise("/search?q=how+to%20Draw%2Ba+cat", TextForm::url),
-            "/search?q=how to draw+a cat");
-  EXPECT_EQ(normalise("c++ and 100%20", TextForm::plain), "c++ and 100%20");
+TEST(Normalise, LowerCasesAscii) {
+  EXPECT_EQ(all("Fractions YEAR 4"), "fractions year 4");
+  EXPECT_EQ(all("WWW.BBC.CO.UK", TextForm::host_name), "www.bbc.co.uk");
+}
+
+TEST(Normalise, HostNamesAreOnlyLowerCased) {
+  // No leetspeak, split letters or squeezed repeats in a DNS name, whatever is asked.
+  EXPECT_EQ(all("WWW.Bet365.COM", TextForm::host_name), "www.bet365.com");
+  EXPECT_EQ(all("a.b.c.d.example.com", TextForm::host_name), "a.b.c.d.example.com");
+}
+
+TEST(Normalise, DecodesUrls) {
+  EXPECT_EQ(exact("/search?q=how+to%20Draw%2Ba+cat", TextForm::url), "/search?q=how to draw+a cat");
+  EXPECT_EQ(exact("c++ and 100%20"), "c++ and 100%20");
+  EXPECT_EQ(without(kDecode, "/q=a+b%20c", TextForm::url), "/q=a+b%20c");
 }
 
 TEST(Normalise, LeavesBrokenEscapesAlone) {
-  EXPECT_EQ(normalise("100%", TextForm::url), "100%");
-  EXPECT_EQ(normalise("%zz%4", TextForm::url), "%zz%4");
-  EXPECT_EQ(normalise("%41%4", TextForm::url), "a%4");
+  EXPECT_EQ(exact("100%", TextForm::url), "100%");
+  EXPECT_EQ(exact("%zz%4", TextForm::url), "%zz%4");
+  EXPECT_EQ(exact("%41%4", TextForm::url), "a%4");
 }
 
-TEST(Normalise, DecodesOnce) { EXPECT_EQ(normalise("%2520", TextForm::url), "%20"); }
+TEST(Normalise, DecodesOnce) { EXPECT_EQ(exact("%2520", TextForm::url), "%20"); }
+
+TEST(Normalise, DecodesHtmlEntitiesInText) {
+  EXPECT_EQ(exact("fish &amp; chips"), "fish & chips");
+  EXPECT_EQ(exact("su&#105;cide &#x6B;ill"), "suicide kill");
+  EXPECT_EQ(exact("don&rsquo;t"), "don't");
+  EXPECT_EQ(exact("a&nbsp;b"), "a b");
+  // Unknown or malformed references stay as they are.
+  EXPECT_EQ(exact("&bogus; &#; &#xZZ; &#0; & alone"), "&bogus; &#; &#xzz; &#0; & alone");
+  EXPECT_EQ(without(kDecode, "su&#105;cide"), "su&#105;cide");
+  // Not in URLs, where & separates parameters.
+  EXPECT_EQ(exact("/a?x=1&amp;y=2", TextForm::url), "/a?x=1&amp;y=2");
+}
 
 TEST(Normalise, ControlBytesBecomeSpaces) {
-  EXPECT_EQ(normalise("a%00b%0Ac", TextForm::url), "a b c");
-  EXPECT_EQ(normalise(std::string_view("a\0b\tc", 5), TextForm::plain), "a b c");
+  EXPECT_EQ(exact("a%00b%0Ac", TextForm::url), "a b c");
+  EXPECT_EQ(exact(std::string_view("a\0b\tc", 5)), "a b c");
 }
 
-TEST(Normalise, KeepsNonAsciiBytes) {
-  EXPECT_EQ(normalise("Caf\xc3\xa9 %C3%A9", TextForm::url), "caf\xc3\xa9 \xc3\xa9");
+TEST(Normalise, UnicodeCompatibilityAndCaseFolding) {
+  EXPECT_EQ(exact("\xef\xbd\x93\xef\xbd\x95\xef\xbd\x89"), "sui");  // fullwidth ｓｕｉ
+  EXPECT_EQ(exact("STRASSE Stra\xc3\x9f"
+                  "e"),
+            "strasse strasse");                                              // ß folds to ss
+  EXPECT_EQ(exact("\xef\xac\x81sh"), "fish");                                // the ﬁ ligature
+  EXPECT_EQ(exact("\xce\xa3\xce\x9f\xce\xa3"), "\xcf\x83\xce\xbf\xcf\x83");  // ΣΟΣ → σοσ
+}
+
+TEST(Normalise, RemovesAccentsUnlessSwitchedOff) {
+  EXPECT_EQ(all("Caf\xc3\xa9 na\xc3\xafve"), "cafe naive");
+  EXPECT_EQ(all("m\xc4\x83 sinucid"), "ma sinucid");  // Romanian ă
+  EXPECT_EQ(all("cafe\xcc\x81"), "cafe");             // e + combining acute
+  EXPECT_EQ(without(kAccents, "Caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(without(kAccents, "cafe\xcc\x81"), "caf\xc3\xa9");  // composed (NFKC)
+  EXPECT_EQ(all("\xc5\x81\xc3\xb3"
+                "d\xc5\xba"),
+            "\xc5\x82"
+            "odz");  // Łódź: ł has no mark
+}
+
+TEST(Normalise, RemovesInvisibleCharacters) {
+  EXPECT_EQ(exact("su\xe2\x80\x8bi\xc2\xad"
+                  "cide"),
+            "suicide");  // zero-width space, soft hyphen
+}
+
+TEST(Normalise, NonAsciiPunctuationAndSymbolsBecomeSeparators) {
+  EXPECT_EQ(exact("can\xe2\x80\x99t"), "can't");
+  EXPECT_EQ(exact("a\xe2\x80\x94"
+                  "b"),
+            "a-b");                                   // em dash
+  EXPECT_EQ(exact("kill\xf0\x9f\x94\xaa"), "kill ");  // emoji
+  EXPECT_EQ(exact("\xe2\x80\x9cquoted\xe2\x80\x9d"), " quoted ");
+  EXPECT_EQ(exact("\xd8\xae\xd9\x88\xd8\xaf\xdb\x94"),
+            "\xd8\xae\xd9\x88\xd8\xaf ");  // Urdu full stop
+}
+
+TEST(Normalise, KeepsBytesThatAreNotUtf8) {
+  EXPECT_EQ(exact("\xff\xfe kill \xc3"), "\xff\xfe kill \xc3");
+}
+
+TEST(Normalise, JoinsSplitLetters) {
+  EXPECT_EQ(all("s.u.i.c.i.d.e"), "suicide");
+  EXPECT_EQ(all("i want s u i c i d e now"), "i want suicide now");
+  EXPECT_EQ(all("k-m-s"), "kms");
+  EXPECT_EQ(all("s . u . i"), "sui");
+  // Fewer than three, or mixed separators, stay apart.
+  EXPECT_EQ(all("a b"), "a b");
+  EXPECT_EQ(all("i am a cat"), "i am a cat");
+  EXPECT_EQ(all("s.u-i"), "s.u-i");
+  EXPECT_EQ(without(kSplit, "s.u.i.c.i.d.e"), "s.u.i.c.i.d.e");
+}
+
+TEST(Normalise, ReadsLeetspeakInsideWords) {
+  EXPECT_EQ(all("5u1c1d3"), "suicide");
+  EXPECT_EQ(all("k!ll y0ur$elf"), "kil yourself");
+  EXPECT_EQ(all("@ss"), "as");
+  // Numbers on their own and punctuation after a word are left alone.
+  EXPECT_EQ(all("year 4 has 30 pupils"), "year 4 has 30 pupils");
+  EXPECT_EQ(all("kill!"), "kil!");
+  EXPECT_EQ(all("5 a day"), "5 a day");
+  EXPECT_EQ(without(kLeet, "5u1c1d3"), "5u1c1d3");
+}
+
+TEST(Normalise, CollapsesRepeatedLetters) {
+  EXPECT_EQ(all("killlll"), "kil");
+  EXPECT_EQ(all("kill"), "kil");
+  EXPECT_EQ(all("suiciiiiide"), "suicide");
+  EXPECT_EQ(all("1000 sheep"), "1000 shep");  // digits are not letters
+  EXPECT_EQ(without(kRepeats, "killlll"), "killlll");
+}
+
+TEST(Normalise, RecordsWhereEachByteCameFrom) {
+  NormalisedText out;
+  normalise_into("x s.u.i%21", TextForm::url, kAllRules, out);
+  ASSERT_EQ(out.text, "x sui!");
+  ASSERT_EQ(out.origin.size(), out.text.size());
+  EXPECT_EQ(out.origin[0], 0u);  // x
+  EXPECT_EQ(out.origin[2], 2u);  // s
+  EXPECT_EQ(out.origin[3], 4u);  // u
+  EXPECT_EQ(out.origin[4], 6u);  // i
+  EXPECT_EQ(out.origin[5], 7u);  // ! from %21
 }
 
 TEST(Normalise, FormOfObservationKinds) {

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/accounts.h"
 #include "store/capture_writer.h"
 #include "store/database.h"
+#include "store/key_store.h"
 
 namespace hm::store {
 namespace {
@@ -36,6 +38,15 @@ class CaptureStoreTest : public ::testing::Test {
     capture.observation_kind = "dns_query";
     capture.library_version = "test";
     capture.evidence = {"www.pornhub.com", "www.pornhub.com", ""};
+    return capture;
+  }
+
+  // Numbers and seals a capture as the store thread does.
+  static evidence::Capture sealed(Database& db, evidence::Capture capture) {
+    auto public_key = KeyStore(db).ensure_key_pair();
+    EXPECT_TRUE(public_key) << public_key.error();
+    capture.id = CaptureRepository(db).last_id() + 1;
+    evidence::seal_evidence(capture, *public_key);
     return capture;
   }
 
@@ -78,14 +89,31 @@ TEST_F(CaptureStoreTest, InsertedCaptureReadsBackWithItsEvidence) {
   auto db = Database::open(dir_);
   ASSERT_TRUE(db);
   CaptureRepository captures(**db);
-  auto id = captures.insert(capture_at(1'700'000'000'000'000, "pornography"));
+  auto id = captures.insert(sealed(**db, capture_at(1'700'000'000'000'000, "pornography")));
   ASSERT_TRUE(id) << id.error();
   auto found = captures.find(*id);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->category, "pornography");
   EXPECT_EQ(found->client_mac, "02:00:00:00:00:07");
-  EXPECT_EQ(found->evidence.host, "www.pornhub.com");
+  // Only sealed evidence comes back; it opens with the private key (here via the
+  // setup code, as before setup).
+  EXPECT_TRUE(found->evidence.host.empty());
+  const auto key = KeyStore(**db).unwrap_with_setup_code(ensure_setup_code(**db));
+  ASSERT_TRUE(key);
+  const auto opened = evidence::open_evidence(*found, *key);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->host, "www.pornhub.com");
   EXPECT_EQ(captures.count(), 1);
+}
+
+TEST_F(CaptureStoreTest, UnsealedEvidenceIsRefused) {
+  auto db = Database::open(dir_);
+  ASSERT_TRUE(db);
+  auto capture = capture_at(1, "drugs");
+  capture.id = 1;
+  auto id = CaptureRepository(**db).insert(capture);
+  ASSERT_FALSE(id);
+  EXPECT_NE(id.error().find("not sealed"), std::string::npos) << id.error();
 }
 
 TEST_F(CaptureStoreTest, ListIsNewestFirstAndPagesWithoutGapsOrRepeats) {
@@ -94,7 +122,7 @@ TEST_F(CaptureStoreTest, ListIsNewestFirstAndPagesWithoutGapsOrRepeats) {
   CaptureRepository captures(**db);
   for (int i = 0; i < 25; ++i) {
     // Several captures share a timestamp: paging must still see each once.
-    ASSERT_TRUE(captures.insert(capture_at(1000 + i / 3, "gambling")));
+    ASSERT_TRUE(captures.insert(sealed(**db, capture_at(1000 + i / 3, "gambling"))));
   }
   std::vector<std::int64_t> seen;
   std::optional<CaptureRepository::Cursor> cursor;

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "store/accounts.h"
+#include "store/audit_log.h"
+#include "web/session_keys.h"
 #include "web/static_assets.h"
 #include "web_fixture.h"
 
@@ -228,6 +230,61 @@ TEST_F(RouterTest, PagesServeTheEmbeddedUi) {
     }
   }
   EXPECT_TRUE(found_script);
+}
+
+TEST_F(RouterTest, EvidenceOpensOnlyWithTheSessionsKeyAndEveryViewIsAudited) {
+  SessionKeys::instance().clear();  // one per process: earlier tests' sessions
+  plant_capture();
+  const std::string cookie = sign_in();
+  ASSERT_EQ(SessionKeys::instance().size(), 1U);
+  const auto page = json(call("GET", "/api/captures", {}, cookie));
+  ASSERT_EQ(page["captures"].size(), 1U);
+  EXPECT_EQ(page["captures"][0]["sealed"], false);
+  EXPECT_EQ(page["captures"][0]["text"], "how to kill myself");
+
+  auto db = store::Database::open(data_dir_);
+  ASSERT_TRUE(db);
+  store::Statement views(**db,
+                         "SELECT actor, detail FROM audit_log WHERE action = 'evidence_view';");
+  ASSERT_TRUE(views.step());
+  EXPECT_EQ(views.column_text(0), "a.patel");
+  EXPECT_EQ(views.column_text(1), "captures 1");
+  EXPECT_FALSE(store::AuditLog(**db).verify().first_broken);
+
+  // Logout wipes the session's key; a session that lost its key sees only metadata.
+  EXPECT_EQ(call("POST", "/api/logout", "{}", cookie).status, 200);
+  EXPECT_EQ(SessionKeys::instance().size(), 0U);
+  const Response login =
+      call("POST", "/api/login",
+           nlohmann::json{{"username", "a.patel"}, {"password", kPassword}}.dump());
+  std::string again;
+  for (const auto& [name, value] : login.headers) {
+    if (name == "Set-Cookie") again = value.substr(0, value.find(';'));
+  }
+  SessionKeys::instance().clear();  // as after a restart of the daemon
+  const auto sealed = json(call("GET", "/api/captures", {}, again));
+  EXPECT_EQ(sealed["captures"][0]["sealed"], true);
+  EXPECT_TRUE(sealed["captures"][0]["host"].is_null());
+  EXPECT_FALSE(sealed["captures"][0].contains("text"));
+}
+
+TEST_F(RouterTest, SetupShowsTheRecoveryKeyOnceAndFailedLoginsAreAudited) {
+  const nlohmann::json form{{"setup_code", setup_code()},
+                            {"display_name", "Anita Patel"},
+                            {"username", "a.patel"},
+                            {"password", kPassword}};
+  const Response done = call("POST", "/api/setup", form.dump());
+  ASSERT_EQ(done.status, 201);
+  EXPECT_EQ(json(done)["recovery_key"].get<std::string>().size(), 47U);
+  EXPECT_EQ(call("POST", "/api/login",
+                 nlohmann::json{{"username", "a.patel"}, {"password", "wrong wrong"}}.dump())
+                .status,
+            401);
+  auto db = store::Database::open(data_dir_);
+  ASSERT_TRUE(db);
+  store::Statement actions(**db, "SELECT group_concat(action, ' ') FROM audit_log;");
+  ASSERT_TRUE(actions.step());
+  EXPECT_EQ(actions.column_text(0), "setup login_failed");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "evidence/capture.h"
 #include "store/capture_repository.h"
 #include "store/database.h"
+#include "store/key_store.h"
 
 namespace hm::web::testing {
 
@@ -38,6 +39,11 @@ class DataDirTest : public ::testing::Test {
     capture.library_version = "test";
     capture.evidence = {"how to kill myself", "www.google.com",
                         "http://www.google.com/search?q=how+to+kill+myself"};
+    // As the store thread does: number it, seal it to the box's public key.
+    auto public_key = store::KeyStore(**db).ensure_key_pair();
+    ASSERT_TRUE(public_key.ok()) << public_key.error();
+    capture.id = store::CaptureRepository(**db).last_id() + 1;
+    evidence::seal_evidence(capture, *public_key);
     auto id = store::CaptureRepository(**db).insert(capture);
     ASSERT_TRUE(id.ok()) << id.error();
   }

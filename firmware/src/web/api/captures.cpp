@@ -3,8 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/audit_log.h"
 #include "store/capture_repository.h"
 #include "web/api/handlers.h"
+#include "web/session_keys.h"
 
 namespace hm::web::api {
 namespace {
@@ -39,20 +41,27 @@ std::string iso_time(std::int64_t ts_us) {
   return text;
 }
 
-nlohmann::json capture_json(const evidence::Capture& capture) {
-  return {{"id", capture.id},
-          {"ts_us", capture.ts_us},
-          {"time", iso_time(capture.ts_us)},
-          {"device",
-           {{"ip", capture.client_ip},
-            {"mac",
-             capture.client_mac.empty() ? nlohmann::json() : nlohmann::json(capture.client_mac)}}},
-          {"category", capture.category},
-          {"severity", capture.severity},
-          {"phrase", capture.phrase},
-          {"kind", capture.observation_kind},
-          {"host", capture.evidence.host},
-          {"url", capture.evidence.url}};
+// `evidence` is the opened evidence, or nullopt when this session holds no key or the
+// blob does not open (then the UI says it is sealed).
+nlohmann::json capture_json(const evidence::Capture& capture,
+                            const std::optional<evidence::Evidence>& evidence) {
+  nlohmann::json json = {
+      {"id", capture.id},
+      {"ts_us", capture.ts_us},
+      {"time", iso_time(capture.ts_us)},
+      {"device",
+       {{"ip", capture.client_ip},
+        {"mac",
+         capture.client_mac.empty() ? nlohmann::json() : nlohmann::json(capture.client_mac)}}},
+      {"category", capture.category},
+      {"severity", capture.severity},
+      {"phrase", capture.phrase},
+      {"kind", capture.observation_kind},
+      {"sealed", !evidence.has_value()},
+      {"host", evidence ? nlohmann::json(evidence->host) : nlohmann::json()},
+      {"url", evidence ? nlohmann::json(evidence->url) : nlohmann::json()}};
+  if (evidence) json["text"] = evidence->text;
+  return json;
 }
 
 }  // namespace
@@ -81,8 +90,28 @@ Response list_captures(ApiContext& context) {
   auto rows = captures.list_recent(limit + 1, before);
   const bool more = rows.size() > limit;
   if (more) rows.resize(limit);
+  // Evidence is opened only with the signed-in session's own key, and every opening
+  // is audited (one entry per page, naming the captures).
+  const auto key = SessionKeys::instance().find(context.session_token);
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& capture : rows) list.push_back(capture_json(capture));
+  std::string opened;
+  for (const auto& capture : rows) {
+    std::optional<evidence::Evidence> evidence;
+    if (key) evidence = evidence::open_evidence(capture, *key);
+    if (evidence) opened += (opened.empty() ? "" : ",") + std::to_string(capture.id);
+    list.push_back(capture_json(capture, evidence));
+  }
+  if (!opened.empty()) {
+    if (auto audited = store::AuditLog(context.db)
+                           .append(context.user->username, "evidence_view", "captures " + opened);
+        !audited) {
+      // No audit entry, no evidence: an unrecorded view must not happen.
+      return Response::problem(503, "audit_unavailable",
+                               "The evidence cannot be shown because the audit log cannot be "
+                               "written just now: " +
+                                   audited.error());
+    }
+  }
   nlohmann::json next;
   if (more) next = std::to_string(rows.back().ts_us) + "." + std::to_string(rows.back().id);
   return Response::json(200, {{"captures", std::move(list)}, {"next", std::move(next)}});

@@ -1,7 +1,10 @@
 #include <nlohmann/json.hpp>
 
 #include "store/accounts.h"
+#include "store/audit_log.h"
+#include "store/key_store.h"
 #include "web/api/handlers.h"
+#include "web/session_keys.h"
 
 namespace hm::web::api {
 
@@ -24,23 +27,47 @@ Response login(ApiContext& context) {
                              "This box has not been set up yet. Use the setup code first.");
   }
   store::Accounts accounts(context.db);
-  const auto user =
-      accounts.verify_password(username->get<std::string>(), password->get<std::string>());
-  if (!user) {
+  store::AuditLog audit(context.db);
+  const std::string name = username->get<std::string>();
+  auto signed_in = accounts.sign_in(name, password->get<std::string>());
+  if (!signed_in) {
+    (void)audit.append(name.substr(0, 64), "login_failed", "wrong user name or password");
     return Response::problem(401, "wrong_password",
                              "That user name and password do not match. Check them and try "
                              "again (passwords are case-sensitive).");
   }
+  const store::User& user = signed_in->user;
   accounts.remove_stale_sessions();
-  const auto token = accounts.start_session(user->id);
+  const auto token = accounts.start_session(user.id);
   if (!token) return Response::problem(500, "session_failed", token.error());
-  Response response = Response::json(200, {{"user", user_json(*user)}});
+
+  // Unwrap this account's copy of the evidence private key into the session's memory.
+  store::KeyStore keys(context.db);
+  nlohmann::json reply = {{"user", user_json(user)}};
+  std::string evidence = "no evidence key for this account";
+  if (auto private_key = keys.unwrap_for_user(user.id, signed_in->wrapping_key.span())) {
+    SessionKeys::instance().put(*token, std::move(*private_key));
+    evidence = "evidence key unwrapped into the session";
+  } else if (!keys.public_key()) {
+    // Set up before sealing existed: make the key pair now, for this headteacher.
+    crypto::SecretBytes made;
+    if (auto recovery = keys.make_key_pair_for(user.id, signed_in->wrapping_key.span(), made)) {
+      SessionKeys::instance().put(*token, std::move(made));
+      reply["recovery_key"] = *recovery;
+      evidence = "evidence key made, wrapped for the account and a new recovery key";
+    }
+  }
+  (void)audit.append(user.username, "login", evidence);
+  Response response = Response::json(200, reply);
   response.headers.emplace_back("Set-Cookie", session_cookie(*token));
   return response;
 }
 
 Response logout(ApiContext& context) {
+  SessionKeys::instance().erase(context.session_token);
   store::Accounts(context.db).end_session(context.session_token);
+  (void)store::AuditLog(context.db)
+      .append(context.user->username, "logout", "signed out; session key wiped");
   Response response = Response::json(200, {{"signed_out", true}});
   response.headers.emplace_back("Set-Cookie", expired_session_cookie());
   return response;

@@ -26,7 +26,10 @@ Response setup(ApiContext& context) {
       store::Accounts(context.db).complete_setup(text_field(*body, "setup_code"), headteacher);
   switch (result.outcome) {
     case store::SetupResult::Outcome::done:
-      return Response::json(201, {{"user", user_json(*result.user)}});
+      // The recovery key is shown this once and never stored: the page asks the
+      // headteacher to write it down and keep it somewhere safe, away from the box.
+      return Response::json(
+          201, {{"user", user_json(*result.user)}, {"recovery_key", result.recovery_key}});
     case store::SetupResult::Outcome::wrong_code:
       return Response::problem(403, "wrong_setup_code", result.message);
     case store::SetupResult::Outcome::already_done:

@@ -1,0 +1,5 @@
+# Benchmarks print figures and are not tests: built with everything, never run by
+# ctest. tests/bench/README.md names the commands.
+add_executable(pipeline_bench ${CMAKE_CURRENT_SOURCE_DIR}/bench/pipeline_bench.cpp)
+target_link_libraries(pipeline_bench PRIVATE dissect capture)
+set_target_properties(pipeline_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
