@@ -25,5 +25,7 @@ target_compile_definitions(boost_beast_asio PUBLIC
   BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION BOOST_ASIO_NO_DEPRECATED)
 # GCC 12 with -fsanitize=address reports maybe-uninitialized inside Beast's parser
 # templates: third-party code we do not change, so that one warning is not an error here.
-target_compile_options(boost_beast_asio PRIVATE -Wno-maybe-uninitialized)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(boost_beast_asio PRIVATE -Wno-maybe-uninitialized)
+endif()
 target_link_libraries(boost_beast_asio PUBLIC Boost::boost OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB Threads::Threads)

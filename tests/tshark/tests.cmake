@@ -6,4 +6,4 @@ add_test(NAME tshark_compare_observe
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/compare_observe.py
           --hallmonitor $<TARGET_FILE:hallmonitor> ${HM_TESTDATA_DIR}/pcaps)
 set_tests_properties(tshark_compare_observe PROPERTIES
-  SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "tshark;comparison")
+  SKIP_RETURN_CODE 77 TIMEOUT 1800 LABELS "tshark;comparison")
