@@ -44,7 +44,6 @@ std::string timestamp_text(capture::TimestampUs ts_us) {
 
 void print_observation(const dissect::Observation& observation) {
   nlohmann::ordered_json line;
-  line["ts"] = 0;  // placeholder keeps the key first; replaced below
   line["kind"] = dissect::to_string(observation.kind);
   line["text"] = observation.text;
   line["src"] = decode::endpoint_text(observation.src_ip, observation.src_port);
@@ -61,10 +60,9 @@ void print_observation(const dissect::Observation& observation) {
   if (attributes.doh_canary) line["doh_canary"] = true;
   // Network bytes need not be UTF-8: replace what is not, rather than throw.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // "ts" is written as a number with exactly six decimals (nlohmann would print a
-  // double's shortest form, e.g. 1700000000.1 for .100000).
-  const std::string placeholder = "{\"ts\":0,";
-  text = "{\"ts\":" + timestamp_text(observation.ts_us) + "," + text.substr(placeholder.size());
+  // "ts" comes first, written as a number with exactly six decimals (nlohmann would
+  // print a double's shortest form, e.g. 1700000000.1 for .100000).
+  text = "{\"ts\":" + timestamp_text(observation.ts_us) + "," + text.substr(1);
   std::cout << text << '\n';
 }
 

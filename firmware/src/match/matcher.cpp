@@ -1,5 +1,7 @@
 #include "match/matcher.h"
 
+#include "crypto/encoding.h"
+
 #include <hs.h>
 
 #include <algorithm>
@@ -26,32 +28,14 @@ struct PatternRef {
   std::uint8_t part = 0;  // which part of a combination
 };
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
+// 64 hex digits → the 32-byte digest (crypto::from_hex does the decoding).
 std::optional<Sha256Digest> parse_hex_digest(std::string_view hex) {
-  if (hex.size() != 64) {
+  const auto bytes = crypto::from_hex(hex);
+  if (!bytes || bytes->size() != Sha256Digest{}.size()) {
     return std::nullopt;
   }
   Sha256Digest digest{};
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    const int high = hex_value(hex[2 * i]);
-    const int low = hex_value(hex[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      return std::nullopt;
-    }
-    digest[i] = static_cast<std::uint8_t>(high * 16 + low);
-  }
+  std::copy(bytes->begin(), bytes->end(), digest.begin());
   return digest;
 }
 
