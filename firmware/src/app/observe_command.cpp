@@ -67,35 +67,10 @@ void print_observation(const dissect::Observation& observation) {
 }
 
 nlohmann::ordered_json counters_json(const std::string& path, const dissect::InspectorCounters& c) {
-  return nlohmann::ordered_json{
-      {"file", path},
-      {"packets", c.packets},
-      {"bytes", c.bytes},
-      {"decode_errors", c.decode_errors},
-      {"unsupported_link_type", c.unsupported_link_type},
-      {"not_ip", c.not_ip},
-      {"ip_fragments", c.ip_fragments},
-      {"other_transport", c.other_transport},
-      {"tcp_flows", c.tcp_flows},
-      {"flows_expired", c.flows_expired},
-      {"flow_table_full", c.flow_table_full},
-      {"out_of_order_held", c.out_of_order_held},
-      {"out_of_order_dropped", c.out_of_order_dropped},
-      {"tcp_gaps", c.tcp_gaps},
-      {"tcp_retransmitted_bytes", c.tcp_retransmitted_bytes},
-      {"dns_malformed", c.dns_malformed},
-      {"tls_malformed", c.tls_malformed},
-      {"http_malformed", c.http_malformed},
-      {"observations", c.observations},
-      {"quic_initials_decrypted", c.quic_initials_decrypted},
-      {"quic_initials_undecryptable", c.quic_initials_undecryptable},
-      {"quic_malformed", c.quic_malformed},
-      {"quic_crypto_limit_reached", c.quic_crypto_limit_reached},
-      {"quic_handshake_table_full", c.quic_handshake_table_full},
-      {"dhcp_malformed", c.dhcp_malformed},
-      {"host_table_evictions", c.host_table_evictions},
-      {"dns_address_evictions", c.dns_address_evictions},
-  };
+  nlohmann::ordered_json out{{"file", path}};
+  dissect::InspectorCounters::for_each_field(
+      [&](std::string_view name, auto field) { out[std::string(name)] = c.*field; });
+  return out;
 }
 
 // Inspects one file; false (after printing why) if it could not be read to the end.

@@ -112,26 +112,7 @@ int run_daemon_command(int argc, char** argv) {
   pipeline_settings.workers = static_cast<std::size_t>(settings.workers);
   pipeline_settings.ring_capacity = static_cast<std::size_t>(settings.ring_capacity);
   pipeline_settings.drop_when_full = true;
-  pipeline_settings.inspector.max_flows = static_cast<std::size_t>(settings.flow_table_size);
-  pipeline_settings.inspector.max_out_of_order_bytes_per_direction =
-      static_cast<std::size_t>(settings.out_of_order_bytes);
-  pipeline_settings.inspector.max_reassembly_depth_bytes =
-      static_cast<std::uint64_t>(settings.reassembly_depth_bytes);
-  pipeline_settings.inspector.max_reassembly_memory_bytes =
-      static_cast<std::size_t>(settings.reassembly_memory_mb) << 20;
-  pipeline_settings.inspector.tcp_idle_timeout_us = settings.tcp_idle_timeout_s * 1'000'000;
-  pipeline_settings.inspector.udp_idle_timeout_us = settings.udp_idle_timeout_s * 1'000'000;
-  pipeline_settings.inspector.ip_fragments.timeout_us = settings.ip_fragment_timeout_s * 1'000'000;
-  pipeline_settings.inspector.ip_fragments.max_held_bytes =
-      static_cast<std::size_t>(settings.ip_fragment_memory_kb) << 10;
-  pipeline_settings.inspector.ip_fragments.max_fragments_per_datagram =
-      static_cast<std::size_t>(settings.ip_fragments_per_datagram);
-  pipeline_settings.inspector.ip_fragments.max_datagrams =
-      static_cast<std::size_t>(settings.ip_fragment_datagrams);
-  pipeline_settings.inspector.http_bodies.max_decoded_bytes =
-      static_cast<std::size_t>(settings.http_body_decoded_bytes);
-  pipeline_settings.inspector.http_bodies.max_text_bytes =
-      static_cast<std::size_t>(settings.http_body_text_bytes);
+  pipeline_settings.inspector = inspector_settings(settings);
   auto stats = store::StatsWriter::start(settings.data_dir);
   if (!stats) {
     std::cerr << "hallmonitor run: " << stats.error() << '\n';

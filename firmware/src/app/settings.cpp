@@ -81,6 +81,21 @@ const std::vector<SettingDefinition>& definitions() {
        IntegerSetting{&DaemonSettings::http_body_decoded_bytes, 1024, 64 << 20}},
       {"http_body_text_bytes", "text of one HTTP body handed to the matcher (body_truncated)",
        IntegerSetting{&DaemonSettings::http_body_text_bytes, 256, 16 << 20}},
+      {"quic_handshakes",
+       "QUIC connections whose first packets are being put together at once per worker "
+       "(quic_handshake_table_full)",
+       IntegerSetting{&DaemonSettings::quic_handshakes, 16, 1 << 20}},
+      {"quic_crypto_bytes",
+       "bytes of a QUIC ClientHello gathered from its Initial packets (quic_crypto_limit_reached)",
+       IntegerSetting{&DaemonSettings::quic_crypto_bytes, 1024, 1 << 20}},
+      {"dhcp_devices", "devices remembered from DHCP leases per worker (host_table_evictions)",
+       IntegerSetting{&DaemonSettings::dhcp_devices, 16, 1 << 20}},
+      {"dns_addresses",
+       "addresses remembered from DNS answers per worker, to name later connections "
+       "(dns_address_evictions)",
+       IntegerSetting{&DaemonSettings::dns_addresses, 16, 1 << 22}},
+      {"dns_address_timeout_s", "seconds an address learned from a DNS answer names connections",
+       IntegerSetting{&DaemonSettings::dns_address_timeout_s, 10, 86400}},
   };
   return kDefinitions;
 }
@@ -177,6 +192,30 @@ Result<DaemonSettings> load_settings_file(const std::filesystem::path& file) {
     }
   }
   return settings;
+}
+
+dissect::InspectorSettings inspector_settings(const DaemonSettings& settings) {
+  const auto size = [](std::int64_t value) { return static_cast<std::size_t>(value); };
+  constexpr std::int64_t kUsPerSecond = 1'000'000;
+  dissect::InspectorSettings out;
+  out.max_flows = size(settings.flow_table_size);
+  out.max_out_of_order_bytes_per_direction = size(settings.out_of_order_bytes);
+  out.max_reassembly_depth_bytes = static_cast<std::uint64_t>(settings.reassembly_depth_bytes);
+  out.max_reassembly_memory_bytes = size(settings.reassembly_memory_mb) << 20;
+  out.tcp_idle_timeout_us = settings.tcp_idle_timeout_s * kUsPerSecond;
+  out.udp_idle_timeout_us = settings.udp_idle_timeout_s * kUsPerSecond;
+  out.ip_fragments.timeout_us = settings.ip_fragment_timeout_s * kUsPerSecond;
+  out.ip_fragments.max_held_bytes = size(settings.ip_fragment_memory_kb) << 10;
+  out.ip_fragments.max_fragments_per_datagram = size(settings.ip_fragments_per_datagram);
+  out.ip_fragments.max_datagrams = size(settings.ip_fragment_datagrams);
+  out.http_bodies.max_decoded_bytes = size(settings.http_body_decoded_bytes);
+  out.http_bodies.max_text_bytes = size(settings.http_body_text_bytes);
+  out.quic.max_handshakes = size(settings.quic_handshakes);
+  out.quic.max_crypto_bytes = size(settings.quic_crypto_bytes);
+  out.hosts.max_devices = size(settings.dhcp_devices);
+  out.hosts.max_dns_addresses = size(settings.dns_addresses);
+  out.hosts.dns_address_timeout_us = settings.dns_address_timeout_s * kUsPerSecond;
+  return out;
 }
 
 }  // namespace hm::app

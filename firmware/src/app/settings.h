@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "dissect/inspector.h"
 
 namespace hm::app {
 
@@ -35,7 +36,15 @@ struct DaemonSettings {
   std::int64_t ip_fragment_datagrams = 1024;
   std::int64_t http_body_decoded_bytes = 256 * 1024;
   std::int64_t http_body_text_bytes = 32 * 1024;
+  std::int64_t quic_handshakes = 1024;
+  std::int64_t quic_crypto_bytes = 16 * 1024;
+  std::int64_t dhcp_devices = 4096;
+  std::int64_t dns_addresses = 16384;
+  std::int64_t dns_address_timeout_s = 600;
 };
+
+// The inspector's bounds (dissect/inspector.h) as the settings give them.
+dissect::InspectorSettings inspector_settings(const DaemonSettings& settings);
 
 struct SettingInfo {
   std::string_view name;

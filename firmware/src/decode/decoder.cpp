@@ -60,6 +60,7 @@ DecodeStatus decode_transport(std::uint8_t protocol, Bytes segment, DecodedPacke
     out.payload = segment.subspan(header_length);
     return DecodeStatus::ok;
   }
+  out.other_protocol = protocol;
   return DecodeStatus::other_transport;
 }
 

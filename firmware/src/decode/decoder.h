@@ -54,6 +54,8 @@ struct DecodedPacket {
   std::uint32_t tcp_seq = 0;
   std::uint32_t tcp_ack = 0;
   std::uint8_t tcp_flags = 0;
+  // The IP protocol number when decode_packet says other_transport (ESP, GRE, ICMP …).
+  std::uint8_t other_protocol = 0;
   std::span<const std::uint8_t> payload;
   IpFragment fragment;  // filled when decode_packet says ip_fragment
 };

@@ -89,6 +89,8 @@ struct Inspector::State {
   void inspect_dhcp(const decode::DecodedPacket& packet, EmitContext& context);
   void new_tcp_connection(FlowTable::Flow& flow, const decode::DecodedPacket& packet);
   void flush(FlowTable::Flow& flow, capture::TimestampUs now_us, const ObservationSink& emit);
+  void account_other_protocol(const decode::DecodedPacket& packet, const capture::PacketView& frame,
+                              const ObservationSink& emit);
   void sync_counters();
 };
 
@@ -152,7 +154,10 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
     case decode::DecodeStatus::unsupported_link_type: ++s.counters.unsupported_link_type; return;
     case decode::DecodeStatus::not_ip: ++s.counters.not_ip; return;
     case decode::DecodeStatus::ip_fragment: return;  // held, or dropped: the Defragmenter counts
-    case decode::DecodeStatus::other_transport: ++s.counters.other_transport; return;
+    case decode::DecodeStatus::other_transport:
+      ++s.counters.other_transport;
+      s.account_other_protocol(packet, frame, emit);
+      return;
   }
 
   EmitContext context;
@@ -321,6 +326,22 @@ void Inspector::State::new_tcp_connection(FlowTable::Flow& flow,
 
 // Delivers what each direction still holds, across its gaps (FIN, RST, SYN reuse,
 // eviction, expiry, end of input).
+// Nothing to dissect in ICMP, ESP, GRE …, but the headteacher's "what the box could
+// not see" must still hold their flows and bytes: one flow per address pair and
+// protocol, classified from the protocol alone (IPsec and GRE tunnels are VPNs).
+void Inspector::State::account_other_protocol(const decode::DecodedPacket& packet,
+                                              const capture::PacketView& frame,
+                                              const ObservationSink& emit) {
+  bool created = false;
+  auto& flow = flows.find_or_create(
+      flows::make_flow_key(packet.src_ip, 0, packet.dst_ip, 0, packet.other_protocol), frame.ts_us,
+      created, [&](FlowTable::Flow& old) { flush(old, frame.ts_us, emit); });
+  FlowVisibility& visibility = flow.state.visibility;
+  visibility.on_packet(packet);
+  visibility.on_ip_protocol(packet.other_protocol);
+  visibility_stats.on_packet(visibility, frame.bytes.size(), frame.ts_us);
+}
+
 void Inspector::State::flush(FlowTable::Flow& flow, capture::TimestampUs now_us,
                              const ObservationSink& emit) {
   visibility_stats.on_flow_end(flow.state.visibility);  // every flow ends through here

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "capture/packet.h"
 #include "decode/defragmenter.h"
@@ -79,39 +80,56 @@ struct InspectorCounters {
   std::uint64_t reassembly_memory_full = 0;    // worker-wide out-of-order cap refused bytes
 
   // Workers count apart; the totals shown are their sum (STYLE.md "One owner per
-  // thread"). The fields listed once, here, so a new counter cannot be left out.
+  // thread"). The fields listed once, here, with the names `observe --counters` and
+  // the logs print, so a new counter cannot be left out of either.
   template <typename Visit>
   static void for_each_field(Visit&& visit) {
-    for (auto field :
-         {&InspectorCounters::packets, &InspectorCounters::bytes, &InspectorCounters::decode_errors,
-          &InspectorCounters::unsupported_link_type, &InspectorCounters::not_ip,
-          &InspectorCounters::ip_fragments, &InspectorCounters::other_transport,
-          &InspectorCounters::tcp_flows, &InspectorCounters::flows_expired,
-          &InspectorCounters::flow_table_full, &InspectorCounters::out_of_order_held,
-          &InspectorCounters::out_of_order_dropped, &InspectorCounters::tcp_gaps,
-          &InspectorCounters::tcp_retransmitted_bytes, &InspectorCounters::dns_malformed,
-          &InspectorCounters::tls_malformed, &InspectorCounters::http_malformed,
-          &InspectorCounters::observations, &InspectorCounters::quic_initials_decrypted,
-          &InspectorCounters::quic_initials_undecryptable, &InspectorCounters::quic_malformed,
-          &InspectorCounters::quic_crypto_limit_reached,
-          &InspectorCounters::quic_handshake_table_full, &InspectorCounters::dhcp_malformed,
-          &InspectorCounters::host_table_evictions, &InspectorCounters::dns_address_evictions,
-          &InspectorCounters::http_bodies, &InspectorCounters::body_truncated,
-          &InspectorCounters::http_body_undecodable, &InspectorCounters::http_requests_forgotten,
-          // IP reassembly, flows and TCP reassembly limits.
-          &InspectorCounters::ip_reassembled, &InspectorCounters::ip_fragment_overlaps,
-          &InspectorCounters::ip_fragment_timeouts, &InspectorCounters::ip_fragment_memory_full,
-          &InspectorCounters::ip_fragment_too_many, &InspectorCounters::ip_fragment_malformed,
-          &InspectorCounters::udp_flows, &InspectorCounters::flows_evicted,
-          &InspectorCounters::tcp_connections_reused, &InspectorCounters::tcp_overlap_conflicts,
-          &InspectorCounters::reassembly_depth_reached,
-          &InspectorCounters::reassembly_memory_full}) {
-      visit(field);
-    }
+    visit("packets", &InspectorCounters::packets);
+    visit("bytes", &InspectorCounters::bytes);
+    visit("decode_errors", &InspectorCounters::decode_errors);
+    visit("unsupported_link_type", &InspectorCounters::unsupported_link_type);
+    visit("not_ip", &InspectorCounters::not_ip);
+    visit("ip_fragments", &InspectorCounters::ip_fragments);
+    visit("other_transport", &InspectorCounters::other_transport);
+    visit("tcp_flows", &InspectorCounters::tcp_flows);
+    visit("flows_expired", &InspectorCounters::flows_expired);
+    visit("flow_table_full", &InspectorCounters::flow_table_full);
+    visit("out_of_order_held", &InspectorCounters::out_of_order_held);
+    visit("out_of_order_dropped", &InspectorCounters::out_of_order_dropped);
+    visit("tcp_gaps", &InspectorCounters::tcp_gaps);
+    visit("tcp_retransmitted_bytes", &InspectorCounters::tcp_retransmitted_bytes);
+    visit("dns_malformed", &InspectorCounters::dns_malformed);
+    visit("tls_malformed", &InspectorCounters::tls_malformed);
+    visit("http_malformed", &InspectorCounters::http_malformed);
+    visit("observations", &InspectorCounters::observations);
+    visit("quic_initials_decrypted", &InspectorCounters::quic_initials_decrypted);
+    visit("quic_initials_undecryptable", &InspectorCounters::quic_initials_undecryptable);
+    visit("quic_malformed", &InspectorCounters::quic_malformed);
+    visit("quic_crypto_limit_reached", &InspectorCounters::quic_crypto_limit_reached);
+    visit("quic_handshake_table_full", &InspectorCounters::quic_handshake_table_full);
+    visit("dhcp_malformed", &InspectorCounters::dhcp_malformed);
+    visit("host_table_evictions", &InspectorCounters::host_table_evictions);
+    visit("dns_address_evictions", &InspectorCounters::dns_address_evictions);
+    visit("http_bodies", &InspectorCounters::http_bodies);
+    visit("body_truncated", &InspectorCounters::body_truncated);
+    visit("http_body_undecodable", &InspectorCounters::http_body_undecodable);
+    visit("http_requests_forgotten", &InspectorCounters::http_requests_forgotten);
+    visit("ip_reassembled", &InspectorCounters::ip_reassembled);
+    visit("ip_fragment_overlaps", &InspectorCounters::ip_fragment_overlaps);
+    visit("ip_fragment_timeouts", &InspectorCounters::ip_fragment_timeouts);
+    visit("ip_fragment_memory_full", &InspectorCounters::ip_fragment_memory_full);
+    visit("ip_fragment_too_many", &InspectorCounters::ip_fragment_too_many);
+    visit("ip_fragment_malformed", &InspectorCounters::ip_fragment_malformed);
+    visit("udp_flows", &InspectorCounters::udp_flows);
+    visit("flows_evicted", &InspectorCounters::flows_evicted);
+    visit("tcp_connections_reused", &InspectorCounters::tcp_connections_reused);
+    visit("tcp_overlap_conflicts", &InspectorCounters::tcp_overlap_conflicts);
+    visit("reassembly_depth_reached", &InspectorCounters::reassembly_depth_reached);
+    visit("reassembly_memory_full", &InspectorCounters::reassembly_memory_full);
   }
 
   InspectorCounters& operator+=(const InspectorCounters& other) {
-    for_each_field([&](auto field) { this->*field += other.*field; });
+    for_each_field([&](std::string_view, auto field) { this->*field += other.*field; });
     return *this;
   }
 };

@@ -117,6 +117,25 @@ bool looks_like_openvpn_reset(std::span<const std::uint8_t> payload, bool tcp) {
   return opcode == 7 || opcode == 10;  // P_CONTROL_HARD_RESET_CLIENT_V2 / _V3
 }
 
+bool looks_like_tor_server_name(std::string_view host) {
+  if (!host.starts_with("www.")) return false;
+  host.remove_prefix(4);
+  if (!host.ends_with(".com") && !host.ends_with(".net")) return false;
+  host.remove_suffix(4);
+  if (host.size() < 8 || host.size() > 20) return false;
+  bool digit = false;
+  int consonant_run = 0, longest_run = 0;
+  for (const char c : host) {
+    const bool letter = c >= 'a' && c <= 'z';
+    if (!letter && !(c >= '2' && c <= '7')) return false;  // base32: a-z and 2-7 only
+    digit = digit || !letter;
+    const bool consonant = letter && std::string_view("aeiouy").find(c) == std::string_view::npos;
+    consonant_run = consonant ? consonant_run + 1 : 0;
+    longest_run = std::max(longest_run, consonant_run);
+  }
+  return digit || longest_run >= 5;
+}
+
 void FlowVisibility::on_packet(const decode::DecodedPacket& packet) {
   if (!initialised_) {
     // The side that sends first is taken as the client (a SYN, a query, an Initial).
@@ -151,6 +170,10 @@ void FlowVisibility::on_observation(const Observation& observation) {
       facts_ |= observation.kind == ObservationKind::tls_sni ? kTlsName : kQuicName;
       if (observation.attributes.ech_public_name) facts_ |= kEch;
       if (is_doh_resolver_name(observation.text)) facts_ |= kDohName;
+      if (observation.kind == ObservationKind::tls_sni &&
+          looks_like_tor_server_name(observation.text)) {
+        facts_ |= kTorName;
+      }
       break;
     case ObservationKind::http_host:
     case ObservationKind::http_url:
@@ -160,7 +183,16 @@ void FlowVisibility::on_observation(const Observation& observation) {
   }
 }
 
+void FlowVisibility::on_ip_protocol(std::uint8_t protocol) {
+  constexpr std::uint8_t kGre = 47, kEsp = 50, kAh = 51;  // IANA protocol numbers
+  facts_ |=
+      (protocol == kGre || protocol == kEsp || protocol == kAh) ? kTunnelProtocol : kOtherProtocol;
+}
+
 Visibility FlowVisibility::classify() const {
+  if (facts_ & kTunnelProtocol) return Visibility::vpn;
+  if (facts_ & kOtherProtocol) return Visibility::other;
+  if (facts_ & kTorName) return Visibility::vpn;
   const bool doh_address = is_doh_resolver_address(server_ip_) && server_port_ == kHttpsPort;
   if (facts_ & kEch) return Visibility::ech;
   if (facts_ & kDohName) return Visibility::doh;

@@ -25,7 +25,7 @@ enum class Visibility : std::uint8_t {
   ech,           // Encrypted Client Hello: only the provider's public name shows
   doh,           // DNS over HTTPS to a well-known resolver (by name or address)
   dot,           // DNS over TLS (port 853)
-  vpn,           // WireGuard, OpenVPN, IPsec/IKE
+  vpn,           // WireGuard, OpenVPN, IPsec (IKE, ESP, AH), GRE, Tor-like TLS
   quic_unknown,  // QUIC whose Initial could not be read (other versions, mid-flow)
   tls_no_sni,    // TLS without a server name
   other,         // anything else: no name, no known protocol
@@ -46,6 +46,13 @@ bool is_doh_resolver_address(const decode::IpAddress& address);
 bool looks_like_wireguard(std::span<const std::uint8_t> payload);
 bool looks_like_openvpn_reset(std::span<const std::uint8_t> payload, bool tcp);
 
+// The made-up server names Tor puts in its ClientHellos (tor/src/lib/crypt_ops
+// crypto_rand.c crypto_random_hostname: "www." + 8-20 random base32 characters +
+// ".com" or ".net"). Random strings of that alphabet are rarely pronounceable, so a
+// label with a digit 2-7 or a run of five consonants counts; real names such as
+// www.bbc.com or www.wikipedia.net do not.
+bool looks_like_tor_server_name(std::string_view host);
+
 // What one flow has shown so far. Kept in the flow table's per-flow state.
 class FlowVisibility {
  public:
@@ -53,6 +60,8 @@ class FlowVisibility {
   void on_packet(const decode::DecodedPacket& packet);
   // Every observation the dissectors made from this flow's packets.
   void on_observation(const Observation& observation);
+  // Flows of IP protocols other than TCP and UDP (one per address pair and protocol).
+  void on_ip_protocol(std::uint8_t protocol);
   Visibility classify() const;
 
   // Bytes and packets not yet added to the minute statistics, and of which minute.
@@ -74,6 +83,9 @@ class FlowVisibility {
     kQuicLong = 1 << 8,  // a QUIC long header was sent
     kWireGuard = 1 << 9,
     kOpenVpn = 1 << 10,
+    kTunnelProtocol = 1 << 11,  // IPsec ESP or AH, GRE
+    kTorName = 1 << 12,
+    kOtherProtocol = 1 << 13,  // ICMP and the rest: no ports, nothing to name
   };
   bool initialised_ = false;
   bool tcp_ = false;

@@ -106,6 +106,39 @@ TEST(VisibilityTest, DohDotAndTlsWithoutName) {
   EXPECT_EQ(seen.at("other").flows, 1u);
 }
 
+TEST(VisibilityTest, IpsecGreAndIcmpHaveFlowsToo) {
+  const test::Endpoint client{1, 1, 0}, gateway{2, 2, 0}, router{3, 3, 0};
+  constexpr std::uint8_t kIcmp = 1, kGre = 47, kEsp = 50;
+  const Bytes esp(64, 0x5A);  // SPI, sequence number, ciphertext: opaque to us
+  const auto seen = inspect_frames({test::ethernet_ipv4(client, gateway, kEsp, esp),
+                                    test::ethernet_ipv4(gateway, client, kEsp, esp),
+                                    test::ethernet_ipv4(client, gateway, kEsp, esp),
+                                    test::ethernet_ipv4(client, {4, 4, 0}, kGre, Bytes(24, 0)),
+                                    test::ethernet_ipv4(client, router, kIcmp, Bytes(8, 0))});
+  ASSERT_TRUE(seen.contains("vpn"));
+  EXPECT_EQ(seen.at("vpn").flows, 2u);  // the ESP pair, both directions, and the GRE one
+  EXPECT_EQ(seen.at("vpn").packets, 4u);
+  ASSERT_TRUE(seen.contains("other"));
+  EXPECT_EQ(seen.at("other").flows, 1u);
+}
+
+TEST(VisibilityTest, TorLikeServerNames) {
+  EXPECT_TRUE(looks_like_tor_server_name("www.q4rtjz7kd2xf.com"));
+  EXPECT_TRUE(looks_like_tor_server_name("www.bqvhjmdxfwlk.net"));
+  EXPECT_FALSE(looks_like_tor_server_name("www.wikipedia.com"));
+  EXPECT_FALSE(looks_like_tor_server_name("www.bbc.com"));
+  EXPECT_FALSE(looks_like_tor_server_name("www.minecraft.net"));
+  EXPECT_FALSE(looks_like_tor_server_name("www.q4rtjz7kd2xf.org"));
+  EXPECT_FALSE(looks_like_tor_server_name("mail.q4rtjz7kd2xf.com"));
+  EXPECT_FALSE(looks_like_tor_server_name("www.q4rtjz9kd2xf.com"));  // 9 is not base32
+  const auto seen = inspect_frames({test::tcp_frame({1, 1, 40000}, {2, 2, 9001}, 1, test::kAck,
+                                                    test::tls_client_hello("www.q4rtjz7kd2xf.com")),
+                                    test::tcp_frame({1, 1, 40001}, {3, 3, 443}, 1, test::kAck,
+                                                    test::tls_client_hello("www.minecraft.net"))});
+  EXPECT_EQ(seen.at("vpn").flows, 1u);
+  EXPECT_EQ(seen.at("named_tls").flows, 1u);
+}
+
 TEST(VisibilityTest, ResolverTables) {
   EXPECT_TRUE(is_doh_resolver_name("dns.google"));
   EXPECT_TRUE(is_doh_resolver_name("mozilla.cloudflare-dns.com."));
