@@ -11,8 +11,9 @@ messages, URLs and host names a safeguarding lead must hear about, in English, W
 Polish, Urdu and Romanian, some disguised) must be hit under its own category; at least
 99% must be.
 
-usage: precision_recall_test.py HALLMONITOR [LIBRARY_DIR]
+usage: precision_recall_test.py HALLMONITOR [LIBRARY_DIR [FIGURES_FILE]]
 Prints the figures and every false alarm and miss; exits 1 when a target is missed.
+FIGURES_FILE (optional) receives just the figure lines, for tools/test to print.
 """
 
 import collections
@@ -128,12 +129,19 @@ def recall(hallmonitor, library_dir):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3, 4):
         sys.exit(__doc__)
     hallmonitor = sys.argv[1]
-    library_dir = sys.argv[2] if len(sys.argv) == 3 else None
+    library_dir = sys.argv[2] if len(sys.argv) >= 3 else None
+    figures_file = sys.argv[3] if len(sys.argv) == 4 else None
     words, rate = precision(hallmonitor, library_dir)
     overall = recall(hallmonitor, library_dir)
+    if figures_file:
+        pathlib.Path(figures_file).write_text(
+            f"benign corpus ({words} words of prose, plus school searches and host "
+            f"names): {rate:.2f} false alarms per 10,000 observations (target <= "
+            f"{MAX_FALSE_ALARMS_PER_10K})\n"
+            f"planted concerns: recall {overall:.1%} (target >= {MIN_RECALL:.0%})\n")
     ok = rate <= MAX_FALSE_ALARMS_PER_10K and overall >= MIN_RECALL and words >= 100000
     if words < 100000:
         print(f"the benign prose has {words} words; issue 4 asks for at least 100,000")

@@ -46,10 +46,14 @@ function freePort() {
 
 // A request outside the browser (no cookies): status, headers and body.
 function call(base, method, path, body) {
+  // With an explicit length: node sends a DELETE body without one (nor chunked), and the
+  // server would read it as the start of the next request on the connection.
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = text === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) };
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       `${base}${path}`,
-      { method, rejectUnauthorized: false, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      { method, rejectUnauthorized: false, headers },
       (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
@@ -57,7 +61,7 @@ function call(base, method, path, body) {
       },
     );
     req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+    req.end(text);
   });
 }
 
@@ -120,6 +124,58 @@ async function shot(page, name) {
   console.log(`     screenshot ${join(screenshots, `${name}.png`)}`);
 }
 
+// The school's own words (issue 4 item 7): add a word, see it hit in "Test a phrase",
+// hide it with an exception, remove both. Testing compiles the whole library, which
+// takes a while on a busy machine: those waits are long.
+async function libraryJourney(page) {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Library' }).click();
+  await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
+  check(new URL(page.url()).pathname === '/library', 'the Library link opens /library');
+  // The first visit compiles the library for the page: give it time.
+  await page.locator('.library-card').first().waitFor({ timeout: 180000 });
+  const inUse = await page.locator('.library-card').first().innerText();
+  check(inUse.includes('starter library') && /\d+ entries/.test(inUse), 'the Library page says which library is in use');
+
+  async function addEntry(pattern, kind) {
+    await page.getByLabel('Word, phrase or web site').fill(pattern);
+    await page.getByLabel(kind, { exact: true }).check();
+    await page.getByLabel('Category', { exact: true }).selectOption('bullying');
+    if (kind !== 'Never flag this (exception)') await page.getByLabel('Severity').selectOption('4');
+    await page.getByRole('button', { name: "Add to the school's words" }).click();
+    await page.locator('table.school-words tbody tr', { hasText: pattern }).first().waitFor({ timeout: 60000 });
+  }
+  async function testPhrase(text) {
+    await page.getByLabel('Text to test').fill(text);
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await page.locator('.test-result .normalised').waitFor({ timeout: 180000 });
+    return page.locator('.test-result').innerText();
+  }
+
+  await addEntry('bogbrush gang', 'A phrase');
+  const row = await page.locator('table.school-words tbody tr', { hasText: 'bogbrush gang' }).first().innerText();
+  check(row.includes('A phrase') && row.includes('Bullying') && row.includes('High'), `the school word is listed (${row.replace(/\s+/g, ' ')})`);
+  const hit = await testPhrase('The BOGBRUSH   gang are back');
+  check(hit.includes('the bogbrush gang are back') && hit.includes('"bogbrush gang"') && hit.includes("the school's own words"),
+    'Test a phrase shows the normalised text and the school word it hits');
+
+  await addEntry('bogbrush gang fan club', 'Never flag this (exception)');
+  const hidden = await testPhrase('the bogbrush gang fan club');
+  check(hidden.includes('Nothing would be flagged') && hidden.includes('Hidden by an exception') &&
+    hidden.includes('"bogbrush gang fan club"'), 'the exception hides the school word, and Test a phrase says which');
+  await shot(page, 'library-desktop');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, 'library-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.getByRole('button', { name: 'Remove "bogbrush gang fan club"' }).click();
+  await page.locator('table.school-words tbody tr', { hasText: 'fan club' }).waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Remove "bogbrush gang"', exact: true }).click();
+  await page.getByText('The school has not added any words yet.').waitFor();
+  check(true, 'both school entries are removed');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Captures' }).click();
+  await page.getByRole('heading', { name: 'Captures' }).waitFor();
+}
+
 async function browserJourney(base, setupCode) {
   const userDataDir = join(args.work, 'chromium-profile');
   rmSync(userDataDir, { recursive: true, force: true });
@@ -169,7 +225,25 @@ async function browserJourney(base, setupCode) {
     await page.getByRole('button', { name: 'Create my account' }).click();
     await page.getByRole('heading', { name: 'Your account is ready' }).waitFor();
     check(true, 'setup with the code from `admin status` creates the account');
+
+    // The recovery key, shown once: it must be kept before going on.
+    await page.getByRole('heading', { name: 'Your recovery key' }).waitFor();
+    const recoveryKey = (await page.locator('.recovery-key code').textContent()).trim();
+    check(/^[A-Z2-7]{5}(-[A-Z2-7]{5}){7}$/.test(recoveryKey), `setup shows the recovery key once (${recoveryKey})`);
+    check(await page.getByRole('button', { name: 'Print the recovery key' }).isVisible(), 'the recovery key has a print button');
     await shot(page, 'setup-done-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'setup-done-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    check((await page.getByRole('alert').textContent()).includes('recovery key') &&
+      (await page.getByRole('heading', { name: 'Your account is ready' }).isVisible()),
+      'going on without confirming the recovery key is kept is refused with a clear message');
+    const kept = page.getByLabel('I have printed or written down the recovery key');
+    await kept.focus();
+    await page.keyboard.press('Space');
+    check(await kept.isChecked(), 'the recovery key checkbox is labelled and works from the keyboard');
 
     // Sign in, from the keyboard.
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -208,6 +282,8 @@ async function browserJourney(base, setupCode) {
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'captures-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
+
+    await libraryJourney(page);
 
     // Sign out: the session ends on the server too.
     await page.getByRole('button', { name: 'Sign out' }).click();

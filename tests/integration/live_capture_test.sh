@@ -42,7 +42,9 @@ CONF
 
 ip netns exec "$ns" "$hallmonitor" run --config "$work/hallmonitor.conf" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
-for _ in $(seq 1 100); do
+# Up to two minutes: compiling the starter library takes ~10 s of CPU, far longer on a
+# loaded CI machine running two suites at once.
+for _ in $(seq 1 600); do
   grep -q "capturing on mirror0" "$work/daemon.log" && break
   kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.log"; echo "FAIL: daemon exited"; exit 1; }
   sleep 0.2

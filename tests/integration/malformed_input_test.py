@@ -15,7 +15,7 @@ failures = []
 
 
 def run(args):
-    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return subprocess.run(args, capture_output=True, text=True, timeout=600)
 
 
 def expect_clear_failure(name, args, must_mention):

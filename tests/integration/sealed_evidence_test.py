@@ -106,7 +106,7 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         browser = Browser(f"https://127.0.0.1:{port}")
-        for _ in range(300):
+        for _ in range(1200):  # up to 2 minutes on a loaded machine
             try:
                 if browser.call("GET", "/api/setup/status")[0] == 200:
                     break

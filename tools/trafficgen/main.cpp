@@ -50,6 +50,9 @@ void print_help() {
       "  --start ISO8601       start of the morning, UTC (default %s)\n"
       "  --duration-minutes N  how long the visits are spread over (default 120)\n"
       "  --profile NAME        traffic profile; only \"sample\" so far\n"
+      "  --planted-every SECS  plant the concerns again every SECS seconds (wrapping\n"
+      "                        round the duration, each time from the next pupil): a\n"
+      "                        dense capture for the store's tests (default: once)\n"
       "  --list-planted        print the planted concerns as JSON lines and exit\n"
       "  --help                this text\n",
       SchoolMorning::kMinDevices, kDefaultStart);
@@ -104,6 +107,14 @@ std::optional<Options> parse(int argc, char** argv) {
       if (!number("--devices", options.profile_options.devices)) return std::nullopt;
     } else if (arg == "--flows") {
       if (!number("--flows", options.profile_options.flows)) return std::nullopt;
+    } else if (arg == "--planted-every") {
+      uint64_t seconds = 0;
+      if (!number("--planted-every", seconds)) return std::nullopt;
+      if (seconds == 0 || seconds > 7ULL * 24 * 3600) {
+        std::fprintf(stderr, "hallmonitor-trafficgen: --planted-every: 1 to 604800 seconds\n");
+        return std::nullopt;
+      }
+      options.profile_options.planted_every = static_cast<Micros>(seconds) * kSecond;
     } else if (arg == "--duration-minutes") {
       if (!number("--duration-minutes", options.duration_minutes)) return std::nullopt;
     } else {

@@ -149,12 +149,24 @@ SchoolMorning::SchoolMorning(const ProfileOptions& options)
 
   // Each planted concern from its own pupil, spread across the pupils.
   const auto concerns = planted_concerns();
-  for (size_t k = 0; k < concerns.size(); ++k) {
-    PlantedPlacement placement;
-    placement.concern = &concerns[k];
-    placement.time = options.start + concerns[k].offset;
-    placement.device = (k * pupils) / concerns.size() + pupils / (2 * concerns.size());
-    planted_.push_back(placement);
+  const uint64_t rounds =
+      options.planted_every > 0
+          ? std::max<uint64_t>(1, static_cast<uint64_t>(options.duration / options.planted_every))
+          : 1;
+  for (uint64_t round = 0; round < rounds; ++round) {
+    for (size_t k = 0; k < concerns.size(); ++k) {
+      PlantedPlacement placement;
+      placement.concern = &concerns[k];
+      placement.time = options.start + concerns[k].offset;
+      placement.device = (k * pupils) / concerns.size() + pupils / (2 * concerns.size());
+      if (round > 0) {
+        const Micros shifted =
+            concerns[k].offset + static_cast<Micros>(round) * options.planted_every;
+        placement.time = options.start + shifted % options.duration;
+        placement.device = (placement.device + round) % pupils;
+      }
+      planted_.push_back(placement);
+    }
   }
   for (const PlantedPlacement& placement : planted_) plant(placement);
 

@@ -19,6 +19,10 @@ struct ProfileOptions {
   uint64_t flows = 400;  // benign flows; the planted ones come on top
   Micros start = 0;      // set from --start (default 2026-03-02T08:45:00Z)
   Micros duration = 120 * kMinute;
+  // 0: each planted concern once (the sample). Otherwise each is planted again every
+  // planted_every, wrapping round the duration, from the next pupil each time: a
+  // dense capture with thousands of concerns for the store's crash and full-disk tests.
+  Micros planted_every = 0;
 };
 
 enum class DeviceKind { kPupilTablet, kPupilLaptop, kStaffLaptop, kPrinter };

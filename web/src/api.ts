@@ -35,7 +35,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -59,7 +59,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const api = {
   setupStatus: () => request<{ setup_needed: boolean }>('GET', '/api/setup/status'),
   setup: (form: { setup_code: string; display_name: string; username: string; password: string }) =>
-    request<{ user: User }>('POST', '/api/setup', form),
+    request<{ user: User; recovery_key: string }>('POST', '/api/setup', form),
   login: (username: string, password: string) =>
     request<{ user: User }>('POST', '/api/login', { username, password }),
   logout: () => request<{ signed_out: boolean }>('POST', '/api/logout', {}),

@@ -5,6 +5,7 @@ import { Shell } from './components/shell';
 import { SetupPage } from './pages/setup';
 import { LoginPage } from './pages/login';
 import { CapturesPage } from './pages/captures';
+import { LibraryPage } from './pages/library';
 
 type State =
   | { kind: 'loading' }
@@ -46,7 +47,9 @@ export function App() {
   useEffect(() => {
     if (state.kind === 'setup' && pathname !== '/setup') navigate('/setup', { replace: true });
     if (state.kind === 'signed_out' && pathname !== '/login') navigate('/login', { replace: true });
-    if (state.kind === 'signed_in' && pathname !== '/captures') navigate('/captures', { replace: true });
+    if (state.kind === 'signed_in' && pathname !== '/captures' && pathname !== '/library') {
+      navigate('/captures', { replace: true });
+    }
   }, [state.kind, pathname]);
 
   switch (state.kind) {
@@ -86,12 +89,17 @@ export function App() {
       return (
         <Shell
           user={state.user}
+          pathname={pathname}
           onSignOut={async () => {
             await api.logout().catch(() => undefined);
             setState({ kind: 'signed_out' });
           }}
         >
-          <CapturesPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
+          {pathname === '/library' ? (
+            <LibraryPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
+          ) : (
+            <CapturesPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
+          )}
         </Shell>
       );
   }

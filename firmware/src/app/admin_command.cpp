@@ -1,5 +1,8 @@
 #include "app/admin_command.h"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -7,10 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/admin_data_protection.h"
 #include "evidence/capture.h"
 #include "store/accounts.h"
 #include "store/audit_log.h"
 #include "store/capture_repository.h"
+#include "store/capture_writer.h"
 #include "store/database.h"
 #include "store/key_store.h"
 #include "store/settings_repository.h"
@@ -33,17 +38,64 @@ constexpr std::string_view kUsage =
     "  recover       when every password is lost: standard input gives the recovery key\n"
     "                (line 1) and a new password (line 2) for --username NAME\n"
     "  audit-verify  checks the audit log's hash chain; names the first broken entry\n"
+    "  import-people FILE.csv\n"
+    "                the school's records of pupils (a header line naming columns such as\n"
+    "                name, class, mac, host name, upn), names sealed; --replace drops the\n"
+    "                earlier import first\n"
+    "  incident open --title TEXT [--capture ID]…   (no pupil's name in the title)\n"
+    "  incident add ID --capture ID…  |  incident note ID (note on standard input,\n"
+    "                sealed)  |  incident close ID  |  incident list [--json]\n"
+    "  incident export ID --out FILE.html\n"
+    "                a printable record of the incident for the safeguarding file (audited;\n"
+    "                needs a key, as for export)\n"
+    "  subject-access --person NAME [--group G] | --device MAC --out FILE.html\n"
+    "                everything held about one person or device, opened (audited; needs\n"
+    "                a key, as for export)\n"
+    "  erase --person NAME [--group G] | --device MAC [--force --reason TEXT]\n"
+    "                deletes the person's record (--person) and the captures of their\n"
+    "                devices; refuses captures of an open incident unless --force (audited;\n"
+    "                needs a key, as for export)\n"
     "\n"
     "options:\n"
     "  --data-dir DIR   the data folder (holds hallmonitor.db)\n"
-    "  --username NAME  the account (export, recover)\n"
-    "  --recovery-key   export: standard input gives the recovery key\n"
+    "  --username NAME  the account (export, recover, and the actions that need a key);\n"
+    "                   for import-people and incident changes, who made them\n"
+    "  --recovery-key   export, subject-access, erase, incident export: standard input\n"
+    "                   gives the recovery key\n"
     "  --setup-code     export: standard input gives the setup code (before setup only)\n"
-    "  --json           print one JSON object instead of text (status, audit-verify)\n"
+    "  --out FILE.html  subject-access, incident export: where the record is written\n"
+    "  --json           print one JSON object instead of text (status, audit-verify,\n"
+    "                   incident list)\n"
     "  -h, --help       show this help\n";
 
 // Where the web UI listens unless the server has stored the address it announced.
 constexpr std::string_view kDefaultUrl = "https://127.0.0.1:8443";
+
+}  // namespace
+
+// The store's health: the running (or last) writer's file, else the row it last
+// committed (store/capture_writer.h StoreHealth); null if no writer ever ran.
+nlohmann::json store_health(const std::filesystem::path& data_dir, store::Database& db) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (auto text = store::read_store_health(data_dir)) {
+      auto health = nlohmann::json::parse(*text, nullptr, false);
+      if (health.is_object()) {
+        return health;
+      }
+      continue;  // read while the writer rewrote it
+    }
+    break;
+  }
+  if (auto row = store::SettingsRepository(db).get("health.store")) {
+    auto health = nlohmann::json::parse(*row, nullptr, false);
+    if (health.is_object()) {
+      return health;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
 
 int status(const std::filesystem::path& data_dir, bool json) {
   if (!std::filesystem::exists(store::database_path(data_dir))) {
@@ -63,19 +115,27 @@ int status(const std::filesystem::path& data_dir, bool json) {
   const std::string url =
       store::SettingsRepository(**db).get("web.url").value_or(std::string(kDefaultUrl));
   const std::int64_t captures = store::CaptureRepository(**db).count();
+  const nlohmann::json health = store_health(data_dir, **db);
 
   if (json) {
     nlohmann::json out{{"data_dir", data_dir.string()},
                        {"setup_complete", done},
                        {"setup_code", done ? nlohmann::json() : nlohmann::json(code)},
                        {"url", url},
-                       {"captures", captures}};
+                       {"captures", captures},
+                       {"store_health", health}};
     std::cout << out.dump() << '\n';
     return 0;
   }
   std::cout << "hallmonitor data folder " << data_dir.string() << "\n"
             << "  web UI:      " << url << "/\n"
             << "  captures:    " << captures << "\n";
+  if (health.is_object()) {
+    std::cout << "  store:       " << health.value("state", "") << ": "
+              << health.value("message", "") << " ("
+              << health.value("captures_unstored_disk_full", 0)
+              << " captures_unstored_disk_full)\n";
+  }
   if (done) {
     std::cout << "  setup:       done (sign in on the web UI)\n";
   } else {
@@ -94,16 +154,8 @@ std::string read_line() {
   return line;
 }
 
-struct AdminOptions {
-  std::string_view action;
-  std::filesystem::path data_dir;
-  std::string username;
-  bool json = false;
-  bool recovery_key = false;
-  bool setup_code = false;
-};
+}  // namespace
 
-// The evidence private key from the credentials given, or an error saying why not.
 Result<crypto::SecretBytes> unlock(store::Database& db, const AdminOptions& options,
                                    std::string& actor) {
   const std::string secret = read_line();
@@ -132,8 +184,9 @@ Result<crypto::SecretBytes> unlock(store::Database& db, const AdminOptions& opti
   store::Accounts accounts(db);
   auto signed_in = accounts.sign_in(options.username, secret);
   if (!signed_in) {
-    (void)store::AuditLog(db).append(options.username.substr(0, 64), "login_failed",
-                                     "admin export: wrong user name or password");
+    (void)store::AuditLog(db).append(
+        options.username.substr(0, 64), "login_failed",
+        "admin " + std::string(options.action) + ": wrong user name or password");
     return error("that user name and password do not match");
   }
   if (auto key = keys.unwrap_for_user(signed_in->user.id, signed_in->wrapping_key.span())) {
@@ -141,6 +194,8 @@ Result<crypto::SecretBytes> unlock(store::Database& db, const AdminOptions& opti
   }
   return error("the account " + options.username + " holds no copy of the evidence key");
 }
+
+namespace {
 
 int export_evidence(store::Database& db, const AdminOptions& options) {
   std::string actor;
@@ -251,6 +306,35 @@ int audit_verify(store::Database& db, bool json) {
   return result.first_broken ? 1 : 0;
 }
 
+Status set_option(AdminOptions& options, std::string_view name, std::string_view value) {
+  if (name == "--data-dir") {
+    options.data_dir = value;
+  } else if (name == "--username") {
+    options.username = value;
+  } else if (name == "--person") {
+    options.person = value;
+  } else if (name == "--group") {
+    options.group = value;
+  } else if (name == "--device") {
+    options.device = value;
+  } else if (name == "--reason") {
+    options.reason = value;
+  } else if (name == "--title") {
+    options.title = value;
+  } else if (name == "--out") {
+    options.out = value;
+  } else if (name == "--capture") {
+    std::int64_t id = 0;
+    const auto [end, failed] = std::from_chars(value.data(), value.data() + value.size(), id);
+    if (failed != std::errc() || end != value.data() + value.size() || id <= 0) {
+      return error("--capture needs a capture's number (see `hallmonitor captures list`), not \"" +
+                   std::string(value) + "\"");
+    }
+    options.captures.push_back(id);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 int run_admin_command(int argc, char** argv) {
@@ -267,18 +351,25 @@ int run_admin_command(int argc, char** argv) {
       options.recovery_key = true;
     } else if (arg == "--setup-code") {
       options.setup_code = true;
-    } else if (arg == "--data-dir" || arg == "--username") {
+    } else if (arg == "--replace") {
+      options.replace = true;
+    } else if (arg == "--force") {
+      options.force = true;
+    } else if (arg == "--data-dir" || arg == "--username" || arg == "--person" ||
+               arg == "--group" || arg == "--device" || arg == "--reason" || arg == "--title" ||
+               arg == "--capture" || arg == "--out") {
       if (i + 1 >= argc) {
         std::cerr << "hallmonitor admin: " << arg << " needs a value\n";
         return 2;
       }
-      if (arg == "--data-dir") {
-        options.data_dir = argv[++i];
-      } else {
-        options.username = argv[++i];
+      if (auto set = set_option(options, arg, argv[++i]); !set) {
+        std::cerr << "hallmonitor admin: " << set.error() << '\n';
+        return 2;
       }
     } else if (!arg.starts_with("-") && options.action.empty()) {
       options.action = arg;
+    } else if (!arg.starts_with("-")) {
+      options.arguments.push_back(arg);
     } else {
       std::cerr << "hallmonitor admin: unknown option \"" << arg << "\"\n\n" << kUsage;
       return 2;
@@ -289,8 +380,16 @@ int run_admin_command(int argc, char** argv) {
     return 2;
   }
   const std::string_view action = options.action;
-  if (action != "status" && action != "export" && action != "recover" && action != "audit-verify") {
+  constexpr std::array<std::string_view, 8> kActions = {
+      "status",        "export",   "recover",        "audit-verify",
+      "import-people", "incident", "subject-access", "erase"};
+  if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
     std::cerr << "hallmonitor admin: unknown action \"" << action << "\"\n\n" << kUsage;
+    return 2;
+  }
+  if (!options.arguments.empty() && action != "import-people" && action != "incident") {
+    std::cerr << "hallmonitor admin " << action << ": unexpected \"" << options.arguments.front()
+              << "\"\n";
     return 2;
   }
   if (options.data_dir.empty()) {
@@ -310,6 +409,10 @@ int run_admin_command(int argc, char** argv) {
   }
   if (action == "export") return export_evidence(**db, options);
   if (action == "recover") return recover(**db, options);
+  if (action == "import-people") return import_people(**db, options);
+  if (action == "incident") return incident_command(**db, options);
+  if (action == "subject-access") return subject_access(**db, options);
+  if (action == "erase") return erase(**db, options);
   return audit_verify(**db, options.json);
 }
 

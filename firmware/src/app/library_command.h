@@ -2,9 +2,10 @@
 
 namespace hm::app {
 
-// `hallmonitor library check|match`: load and compile library sources, and test text
-// against them (one JSON object per input line). argv[0] is "library". Returns the
-// process exit code. Issue 4 adds keygen, build, verify, import, show and rollback.
+// `hallmonitor library check|match|keygen|build|verify|import|show|rollback`: library
+// sources, test text against a library (one JSON object per input line), and signed
+// bundles (library/bundle.h, library/bundle_store.h). argv[0] is "library". Returns the
+// process exit code: for verify and import, 0 accepted and 1 rejected.
 int run_library_command(int argc, char** argv);
 
 }  // namespace hm::app

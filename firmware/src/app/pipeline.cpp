@@ -71,14 +71,18 @@ std::uint64_t flow_hash(const capture::PacketView& packet) {
 struct Pipeline::Worker {
   explicit Worker(const PipelineSettings& settings,
                   std::shared_ptr<const match::CompiledLibrary> library)
-      : ring(settings.ring_capacity), inspector(settings.inspector), scanner(std::move(library)) {}
+      : ring(settings.ring_capacity),
+        inspector(settings.inspector),
+        scanner(std::make_unique<match::Scanner>(std::move(library))) {}
 
   capture::SpscRing<capture::Packet> ring;
   dissect::Inspector inspector;
-  match::Scanner scanner;
+  std::unique_ptr<match::Scanner> scanner;  // replaced when the library is swapped
+  std::uint64_t library_generation = 0;     // the generation `scanner` was built for
   std::thread thread;
   std::atomic<std::uint64_t> observations{0};
   std::atomic<std::uint64_t> hits{0};
+  std::atomic<std::uint64_t> library_swaps{0};
   dissect::InspectorCounters final_counters;
 };
 
@@ -111,6 +115,18 @@ bool Pipeline::offer(capture::Packet packet) {
   return true;
 }
 
+void Pipeline::swap_library(std::shared_ptr<const match::CompiledLibrary> library) {
+  if (library == nullptr) return;
+  std::lock_guard lock(library_mutex_);
+  library_ = std::move(library);
+  library_generation_.fetch_add(1, std::memory_order_release);
+}
+
+std::shared_ptr<const match::CompiledLibrary> Pipeline::library() const {
+  std::lock_guard lock(library_mutex_);
+  return library_;
+}
+
 void Pipeline::finish() {
   input_done_.store(true, std::memory_order_release);
   for (auto& worker : workers_) {
@@ -121,16 +137,31 @@ void Pipeline::finish() {
 }
 
 void Pipeline::run_worker(Worker& worker) {
-  const std::string& version = library_->library().version;
-  const auto& entries = library_->library().entries;
   SamePacketHits packet_hits;
   const dissect::ObservationSink on_observation = [&](const dissect::Observation& observation) {
     worker.observations.fetch_add(1, std::memory_order_relaxed);
-    for (const match::Hit& hit : worker.scanner.scan(observation)) {
+    const match::Library& library = worker.scanner->library().library();
+    for (const match::Hit& hit : worker.scanner->scan(observation)) {
       if (!packet_hits.first(observation, hit.entry_index)) continue;
       worker.hits.fetch_add(1, std::memory_order_relaxed);
-      writer_.submit(evidence::make_capture(observation, entries[hit.entry_index], version));
+      writer_.submit(
+          evidence::make_capture(observation, library.entries[hit.entry_index], library.version));
     }
+  };
+  // The safe point: between packets, so a packet is matched against one library only.
+  // One relaxed-cost atomic load per packet; the lock is taken only on a change.
+  const auto follow_library_swap = [&] {
+    const std::uint64_t generation = library_generation_.load(std::memory_order_acquire);
+    if (generation == worker.library_generation) return;
+    std::shared_ptr<const match::CompiledLibrary> library;
+    {
+      std::lock_guard lock(library_mutex_);
+      library = library_;
+      worker.library_generation = library_generation_.load(std::memory_order_relaxed);
+    }
+    worker.scanner = std::make_unique<match::Scanner>(std::move(library));
+    packet_hits = SamePacketHits{};  // entry indexes of the old library mean nothing now
+    worker.library_swaps.fetch_add(1, std::memory_order_relaxed);
   };
   // Minutes the worker has finished go to the store thread through its queue.
   std::int64_t last_minute = 0;
@@ -153,6 +184,7 @@ void Pipeline::run_worker(Worker& worker) {
       std::this_thread::sleep_for(kIdleSleep);
       continue;
     }
+    follow_library_swap();
     // The inspector forgets idle flows itself as packet time advances.
     worker.inspector.inspect(capture::view_of(*packet), on_observation);
     const std::int64_t minute = dissect::VisibilityStats::minute_of(packet->ts_us);
@@ -163,6 +195,7 @@ void Pipeline::run_worker(Worker& worker) {
   }
   // End of input: what flows still hold (a request without its final segment) is
   // inspected as far as it goes.
+  follow_library_swap();
   worker.inspector.finish(on_observation);
   hand_over_minutes(worker.inspector.take_visibility(0, /*all=*/true));
   worker.final_counters = worker.inspector.counters();
@@ -175,6 +208,7 @@ PipelineCounters Pipeline::counters() const {
   for (const auto& worker : workers_) {
     total.observations += worker->observations.load(std::memory_order_relaxed);
     total.hits += worker->hits.load(std::memory_order_relaxed);
+    total.library_swaps += worker->library_swaps.load(std::memory_order_relaxed);
     total.inspector += worker->final_counters;
   }
   return total;

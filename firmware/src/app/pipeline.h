@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct PipelineCounters {
   std::uint64_t ring_full_drops = 0;
   std::uint64_t observations = 0;
   std::uint64_t hits = 0;
+  std::uint64_t library_swaps = 0;       // summed over workers: scanners rebuilt for a new library
   dissect::InspectorCounters inspector;  // summed over workers
 };
 
@@ -48,6 +50,17 @@ class Pipeline {
   // From the capture thread only. Returns false when the packet was dropped.
   bool offer(capture::Packet packet);
 
+  // Replaces the library the workers match with, without stopping them or dropping a
+  // packet: each worker notices the new generation before its next packet and
+  // rebuilds its scanner (and Hyperscan scratch) for the new database; a packet is
+  // matched wholly against one library. Packets offered after this returns (on the
+  // capture thread, or after synchronising with it) are matched against `library`.
+  // Any thread.
+  void swap_library(std::shared_ptr<const match::CompiledLibrary> library);
+
+  // The library packets offered from now on are matched against.
+  std::shared_ptr<const match::CompiledLibrary> library() const;
+
   // No more packets: lets the workers drain their rings and joins them.
   void finish();
 
@@ -60,7 +73,10 @@ class Pipeline {
   void run_worker(Worker& worker);
 
   const PipelineSettings settings_;
+  // Written by swap_library(), read by workers when library_generation_ moves on.
+  mutable std::mutex library_mutex_;
   std::shared_ptr<const match::CompiledLibrary> library_;
+  std::atomic<std::uint64_t> library_generation_{0};
   store::CaptureWriter& writer_;
   store::StatsWriter* stats_;
   std::vector<std::unique_ptr<Worker>> workers_;

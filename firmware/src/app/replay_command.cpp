@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,15 @@ constexpr std::string_view kUsage =
     "(pcap or pcapng), storing a capture for every library hit in DIR.\n\n"
     "options:\n"
     "  --data-dir DIR     where the database lives (created if needed)\n"
-    "  --library DIR      library source folder (default: the built-in starter library)\n"
+    "  --library DIR      library source folder (default: DIR's active library bundle,\n"
+    "                     else the built-in starter library); without it a bundle\n"
+    "                     imported while replaying is swapped in between packets\n"
     "  --workers N        inspection threads (default 1)\n"
     "  --serve            afterwards, serve the web UI until Ctrl-C\n"
+    "  --report-commits   print a line on standard output after each committed batch:\n"
+    "                     {\"committed\":N,\"first_id\":A,\"last_id\":B} (ids A..B are on\n"
+    "                     disk); a capture stored already is skipped, so a replay\n"
+    "                     restarted after a crash stores each capture once\n"
     "  --address ADDR     web UI address with --serve (default 127.0.0.1)\n"
     "  --port N           web UI port with --serve (default 8443)\n";
 
@@ -32,6 +39,7 @@ struct ReplayOptions {
   std::filesystem::path library_dir;
   std::size_t workers = 1;
   bool serve = false;
+  bool report_commits = false;
   WebEndpoint web{"127.0.0.1", 8443};
 };
 
@@ -49,6 +57,8 @@ std::optional<int> parse(int argc, char** argv, ReplayOptions& options) {
       options.library_dir = argv[++i];
     } else if (arg == "--serve") {
       options.serve = true;
+    } else if (arg == "--report-commits") {
+      options.report_commits = true;
     } else if (arg == "--address" && has_value) {
       options.web.address = argv[++i];
     } else if ((arg == "--port" || arg == "--workers") && has_value) {
@@ -107,12 +117,20 @@ int run_replay_command(int argc, char** argv) {
     return *done;
   }
   block_termination_signals();
-  auto library = load_library(options.library_dir);
+  auto library = load_library(options.library_dir, options.data_dir);
   if (!library) {
     std::cerr << "hallmonitor replay: " << library.error() << '\n';
     return 1;
   }
-  auto writer = store::CaptureWriter::start(options.data_dir);
+  store::CaptureWriterSettings writer_settings;
+  if (options.report_commits) {
+    // Flushed per line: a test that kills the replay knows what was on disk.
+    writer_settings.on_commit = [](const store::CommitReport& report) {
+      std::cout << "{\"committed\":" << report.captures << ",\"first_id\":" << report.first_id
+                << ",\"last_id\":" << report.last_id << "}" << std::endl;
+    };
+  }
+  auto writer = store::CaptureWriter::start(options.data_dir, writer_settings);
   if (!writer) {
     std::cerr << "hallmonitor replay: " << writer.error() << '\n';
     return 1;
@@ -122,10 +140,17 @@ int run_replay_command(int argc, char** argv) {
     std::cerr << "hallmonitor replay: " << stats.error() << '\n';
     return 1;
   }
+  const std::uint64_t unstored_before = (*writer)->counters().captures_unstored_disk_full;
   PipelineSettings settings;
   settings.workers = options.workers;
   Pipeline pipeline(settings, *library, **writer, stats->get());
+  std::optional<ActiveLibraryWatcher> watcher;
+  if (options.library_dir.empty()) {
+    watcher.emplace(options.data_dir,
+                    [&pipeline](auto compiled) { pipeline.swap_library(std::move(compiled)); });
+  }
   const Status fed = feed_files(options.files, pipeline);
+  if (watcher) watcher->stop();
   pipeline.finish();
   (*writer)->stop();
   (*stats)->stop();
@@ -134,16 +159,25 @@ int run_replay_command(int argc, char** argv) {
   std::cerr << "hallmonitor replay: " << counters.packets_in << " packets, "
             << counters.observations << " observations, " << counters.hits << " library hits, "
             << stored.captures_stored << " captures stored";
-  if (stored.captures_failed + stored.store_queue_full > 0) {
-    std::cerr << ", " << stored.captures_failed + stored.store_queue_full << " NOT stored";
+  if (stored.captures_duplicate > 0) {
+    std::cerr << ", " << stored.captures_duplicate << " stored already";
+  }
+  const std::uint64_t unstored = stored.captures_failed + stored.store_queue_full +
+                                 (stored.captures_unstored_disk_full - unstored_before);
+  if (unstored > 0) {
+    std::cerr << ", " << unstored << " NOT stored";
   }
   std::cerr << " in " << options.data_dir.string() << '\n';
+  if (const store::StoreHealth health = (*writer)->health();
+      health.state != store::StoreHealth::State::ok) {
+    std::cerr << "hallmonitor replay: " << health.message << '\n';
+  }
   if (!fed) {
     std::cerr << "hallmonitor replay: " << fed.error() << '\n';
     return 1;
   }
   if (!options.serve) {
-    return stored.captures_failed + stored.store_queue_full > 0 ? 1 : 0;
+    return unstored > 0 ? 1 : 0;
   }
   auto web = start_web_ui(options.data_dir, options.web);
   if (!web) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -79,7 +80,7 @@ int run_daemon_command(int argc, char** argv) {
     return *done;
   }
   block_termination_signals();
-  auto library = load_library(settings.library_dir);
+  auto library = load_library(settings.library_dir, settings.data_dir);
   if (!library) {
     std::cerr << "hallmonitor run: " << library.error() << '\n';
     return 1;
@@ -119,6 +120,13 @@ int run_daemon_command(int argc, char** argv) {
     return 1;
   }
   Pipeline pipeline(pipeline_settings, *library, **writer, stats->get());
+  // A bundle imported while running (a USB stick, the console) is swapped in without
+  // stopping capture; an explicit library folder stays put.
+  std::optional<ActiveLibraryWatcher> watcher;
+  if (settings.library_dir.empty()) {
+    watcher.emplace(settings.data_dir,
+                    [&pipeline](auto compiled) { pipeline.swap_library(std::move(compiled)); });
+  }
 
   // The capture thread: libpcap → flow-hashed rings. Stopped by LivePcapSource::stop().
   std::atomic<bool> capture_failed{false};
@@ -149,14 +157,17 @@ int run_daemon_command(int argc, char** argv) {
             << ", shutting down\n";
   (*source)->stop();
   capture_thread.join();
+  if (watcher) watcher->stop();
   pipeline.finish();
   (*writer)->stop();
   (*stats)->stop();
   (*web)->stop();
   const PipelineCounters counters = pipeline.counters();
+  const store::CaptureWriterCounters stored = (*writer)->counters();
   std::cerr << "hallmonitor run: " << counters.packets_in << " packets, " << counters.hits
-            << " library hits, " << (*writer)->counters().captures_stored << " captures stored, "
-            << counters.ring_full_drops << " ring_full_drops\n";
+            << " library hits, " << stored.captures_stored << " captures stored, "
+            << counters.ring_full_drops << " ring_full_drops, "
+            << stored.captures_unstored_disk_full << " captures_unstored_disk_full\n";
   return capture_failed ? 1 : 0;
 }
 

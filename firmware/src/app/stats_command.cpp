@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/admin_command.h"
 #include "app/commands.h"
 #include "store/stats_repository.h"
 
@@ -18,7 +19,11 @@ constexpr std::string_view kUsage =
     "ech, doh, dot, vpn, quic_unknown, tls_no_sni, other.\n"
     "With --json, one JSON object per minute:\n"
     "  {\"minute\": \"2026-03-02T08:45:00Z\", \"minute_start_us\": N,\n"
-    "   \"classes\": {\"named_tls\": {\"flows\": N, \"bytes\": N, \"packets\": N}, ...}}\n";
+    "   \"classes\": {\"named_tls\": {\"flows\": N, \"bytes\": N, \"packets\": N}, ...}}\n"
+    "and last one line on the store's health (a full disk stops storing; what could not\n"
+    "be stored is counted):\n"
+    "  {\"store_health\": {\"state\": \"ok\"|\"disk_full\", \"since_us\": N,\n"
+    "   \"captures_unstored_disk_full\": N, \"message\": \"...\"}}\n";
 
 std::string utc_minute(std::int64_t minute_start_us) {
   const std::time_t seconds = static_cast<std::time_t>(minute_start_us / 1'000'000);
@@ -79,6 +84,14 @@ int run_stats_command(int argc, char** argv) {
                 << " bytes";
     }
     std::cout << '\n';
+  }
+  const nlohmann::json health = store_health(data_dir, **db);
+  if (json) {
+    std::cout << nlohmann::json{{"store_health", health}}.dump() << '\n';
+  } else if (health.is_object()) {
+    std::cout << "store " << health.value("state", "") << ": " << health.value("message", "")
+              << "; " << health.value("captures_unstored_disk_full", 0)
+              << " captures_unstored_disk_full\n";
   }
   return 0;
 }

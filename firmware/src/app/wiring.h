@@ -1,9 +1,14 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "base/result.h"
 #include "match/matcher.h"
@@ -14,6 +19,43 @@ namespace hm::app {
 // Loads a library source folder (empty: the built-in starter library) and compiles it.
 Result<std::shared_ptr<const match::CompiledLibrary>> load_library(
     const std::filesystem::path& library_dir);
+
+// The library the daemon starts with: an explicit source folder wins; otherwise the
+// data folder's active bundle (library/bundle_store.h) when there is one; otherwise
+// the starter library; then the school's own words on top (library/school_entries.h).
+// An active bundle that no longer verifies, or school files that no longer read, are
+// reported and left out, so the box keeps watching.
+Result<std::shared_ptr<const match::CompiledLibrary>> load_library(
+    const std::filesystem::path& library_dir, const std::filesystem::path& data_dir);
+
+// Polls the data folder's active-bundle pointer and the school's own entries and hands
+// each newly activated bundle (or the same one after a school edit), verified and
+// compiled with the school's entries, to `on_change` (on the watcher's own thread), e.g.
+// Pipeline::swap_library. A bundle that fails to load is reported and skipped.
+class ActiveLibraryWatcher {
+ public:
+  using OnChange = std::function<void(std::shared_ptr<const match::CompiledLibrary>)>;
+  ActiveLibraryWatcher(std::filesystem::path data_dir, OnChange on_change,
+                       std::chrono::milliseconds interval = std::chrono::seconds(2));
+  ~ActiveLibraryWatcher();
+  ActiveLibraryWatcher(const ActiveLibraryWatcher&) = delete;
+  ActiveLibraryWatcher& operator=(const ActiveLibraryWatcher&) = delete;
+
+  void stop();
+
+ private:
+  void run();
+
+  const std::filesystem::path data_dir_;
+  const OnChange on_change_;
+  const std::chrono::milliseconds interval_;
+  std::string pointer_;  // the pointer file's contents last seen (watcher thread)
+  std::string school_;   // library::school_entries_state() last seen (watcher thread)
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 struct WebEndpoint {
   std::string address;

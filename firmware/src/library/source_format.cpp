@@ -190,44 +190,6 @@ Result<std::string> check_domain(std::string_view pattern) {
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-// Two entries are the same if the matcher would treat them the same.
-std::string duplicate_key(const match::Entry& entry) {
-  switch (entry.kind) {
-    case match::EntryKind::word:
-    case match::EntryKind::phrase: break;
-    case match::EntryKind::combination: {
-      std::vector<std::string> parts;
-      for (const std::string& part : match::combination_parts(entry.pattern)) {
-        std::string words;
-        for (const std::string& word : match::words_of(part)) {
-          words += (words.empty() ? "" : " ") + word;
-        }
-        parts.push_back(std::move(words));
-      }
-      std::sort(parts.begin(), parts.end());
-      std::string key = "combination";
-      for (const std::string& part : parts) {
-        key += "," + part;
-      }
-      return key;
-    }
-    case match::EntryKind::exception: {
-      std::string key = "exception";
-      for (const std::string& word : match::words_of(entry.pattern)) {
-        key += ' ' + word;
-      }
-      return key;
-    }
-    default: return std::string(match::to_string(entry.kind)) + " " + entry.pattern;
-  }
-  std::string key = "words";
-  for (const std::string& word : match::words_of(entry.pattern)) {
-    key += ' ';
-    key += word;
-  }
-  return key;
-}
-
 // The pattern field ends at the first `|` not written as `\|` (regexes use `\|`
 // for alternation); returns its end, or npos.
 std::size_t end_of_pattern_field(std::string_view line) {
@@ -351,6 +313,43 @@ struct HeaderField {
 };
 
 }  // namespace
+
+std::string duplicate_key(const match::Entry& entry) {
+  switch (entry.kind) {
+    case match::EntryKind::word:
+    case match::EntryKind::phrase: break;
+    case match::EntryKind::combination: {
+      std::vector<std::string> parts;
+      for (const std::string& part : match::combination_parts(entry.pattern)) {
+        std::string words;
+        for (const std::string& word : match::words_of(part)) {
+          words += (words.empty() ? "" : " ") + word;
+        }
+        parts.push_back(std::move(words));
+      }
+      std::sort(parts.begin(), parts.end());
+      std::string key = "combination";
+      for (const std::string& part : parts) {
+        key += "," + part;
+      }
+      return key;
+    }
+    case match::EntryKind::exception: {
+      std::string key = "exception";
+      for (const std::string& word : match::words_of(entry.pattern)) {
+        key += ' ' + word;
+      }
+      return key;
+    }
+    default: return std::string(match::to_string(entry.kind)) + " " + entry.pattern;
+  }
+  std::string key = "words";
+  for (const std::string& word : match::words_of(entry.pattern)) {
+    key += ' ';
+    key += word;
+  }
+  return key;
+}
 
 Result<SourceFile> parse_source(std::string_view text, std::string_view file_name) {
   Problems problems(file_name);

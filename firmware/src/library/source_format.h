@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,10 @@ Result<SourceFile> load_source_file(const std::filesystem::path& path);
 // file. The library's version is "source-" and a hash of the files, so a capture
 // can say which edition of the sources found it.
 Result<match::Library> load_source_dir(const std::filesystem::path& dir);
+
+// Two entries are the same if the matcher would treat them the same ("Kill myself"
+// and "kill   myself"; combinations in any order): a library holds each once.
+std::string duplicate_key(const match::Entry& entry);
 
 // The starter library's folder in the source tree (HM_DEFAULT_LIBRARY_DIR).
 std::filesystem::path default_source_dir();

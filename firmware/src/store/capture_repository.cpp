@@ -62,6 +62,20 @@ Result<std::int64_t> CaptureRepository::insert(const evidence::Capture& capture)
   return capture.id;
 }
 
+bool CaptureRepository::contains_same(const evidence::Capture& capture) {
+  // captures_by_time finds the few rows of that microsecond.
+  Statement query(db_,
+                  "SELECT 1 FROM captures WHERE ts_us = ?1 AND client_ip = ?2 AND phrase = ?3 "
+                  "AND category = ?4 AND entry_kind = ?5 AND observation_kind = ?6 LIMIT 1;");
+  query.bind(1, capture.ts_us)
+      .bind(2, capture.client_ip)
+      .bind(3, capture.phrase)
+      .bind(4, capture.category)
+      .bind(5, capture.entry_kind)
+      .bind(6, capture.observation_kind);
+  return query.step();
+}
+
 std::int64_t CaptureRepository::last_id() {
   Statement query(db_, "SELECT coalesce(max(id), 0) FROM captures;");
   return query.step() ? query.column_int(0) : 0;

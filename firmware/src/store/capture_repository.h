@@ -18,6 +18,11 @@ class CaptureRepository {
   // Stores a capture whose id is set and whose evidence is sealed (anything else is
   // refused); returns its id.
   Result<std::int64_t> insert(const evidence::Capture& capture);
+  // Whether a capture from the same packet is stored already: same packet time, client,
+  // library entry and observation kind. The store thread skips such a capture, so a
+  // replay restarted after a crash, or a mirror port that sends a packet twice, stores
+  // each capture once.
+  bool contains_same(const evidence::Capture& capture);
   // The highest capture id stored (0 if none): the store thread numbers new ones after it.
   std::int64_t last_id();
 

@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,22 +20,65 @@
 
 namespace hm::store {
 
+// One committed batch: ids first_id..last_id, all of them, are on disk (synchronous=FULL).
+struct CommitReport {
+  std::int64_t first_id = 0;
+  std::int64_t last_id = 0;
+  std::size_t captures = 0;
+};
+
 struct CaptureWriterSettings {
-  // A capture is durable within max_delay of being submitted (DESIGN.md: within a
-  // second of its packet).
+  // Group commit: the store thread commits as soon as captures wait, taking what
+  // queued up during the previous commit (at most max_batch). Sealing a batch stops
+  // after max_delay and leaves the rest for the next one, so a capture is on disk
+  // well within a second of being submitted (DESIGN.md: within a second of its packet).
   std::size_t max_batch = 256;
   std::chrono::milliseconds max_delay{200};
   // Beyond this many waiting captures new ones are dropped and counted
   // (store_queue_full) rather than growing without bound.
   std::size_t max_queue = 100'000;
+  // 0, or a cap on the database's size in pages (PRAGMA max_page_count): beyond it
+  // SQLite answers SQLITE_FULL, exactly as on a full disk (the unit tests use it).
+  std::int64_t max_database_pages = 0;
+  // Called on the store thread after each committed batch (replay --report-commits).
+  std::function<void(const CommitReport&)> on_commit = nullptr;
 };
 
 struct CaptureWriterCounters {
   std::uint64_t captures_stored = 0;
   std::uint64_t captures_failed = 0;
   std::uint64_t store_queue_full = 0;
+  // Skipped: the same capture was stored already (CaptureRepository::contains_same).
+  std::uint64_t captures_duplicate = 0;
+  // Not stored because the disk (or the database) was full; since the data folder
+  // was made, not only by this process (settings key store.captures_unstored_disk_full).
+  std::uint64_t captures_unstored_disk_full = 0;
   std::uint64_t batches = 0;
 };
+
+// The store's health as the writer last saw it. A full disk: captures are not stored
+// but counted (dropped: a batch that cannot be committed is rolled back whole, never
+// half-written, and not retried; the packets it came from are gone anyway). Every
+// new batch tries again, so storing resumes by itself when space returns.
+//
+// Where it is visible: the file store-health.json in the data folder, rewritten in
+// place by the running writer (1 KiB allocated when the writer starts, so it can
+// still be written when the disk is full), read by `admin status` and `stats`; and
+// the settings row health.store (JSON, written when a batch commits after a change,
+// so it records the last full-disk episode for the web UI).
+struct StoreHealth {
+  enum class State { ok, disk_full };
+  State state = State::ok;
+  std::int64_t since_us = 0;  // when this state began
+  std::uint64_t captures_unstored_disk_full = 0;
+  std::string message;
+};
+
+std::string_view to_string(StoreHealth::State state);
+std::string to_json(const StoreHealth& health);
+// The health file of a data folder, as JSON text; nullopt if no writer ever ran there.
+std::optional<std::string> read_store_health(const std::filesystem::path& data_dir);
+std::filesystem::path store_health_path(const std::filesystem::path& data_dir);
 
 // The store thread: owns the write connection, numbers and seals each capture's
 // evidence to the box's public key (made at first start if there is none yet) and
@@ -53,18 +99,28 @@ class CaptureWriter {
   void stop();
 
   CaptureWriterCounters counters() const;
+  StoreHealth health() const;
 
  private:
   CaptureWriter(std::unique_ptr<Database> db, CaptureWriterSettings settings,
-                std::vector<std::uint8_t> public_key, std::int64_t last_id);
+                std::vector<std::uint8_t> public_key, std::int64_t last_id,
+                std::uint64_t unstored_before, bool was_full, int health_fd);
   void run();
   void commit_batch(std::deque<evidence::Capture>& batch);
+  // Store thread: the new state, in memory and in the health file (the settings row
+  // is written with the next commit).
+  void set_health(StoreHealth health);
+  void write_health_file(const StoreHealth& health);
 
   std::unique_ptr<Database> db_;
   const CaptureWriterSettings settings_;
   // The evidence public key: the store thread can seal, never open.
   const std::vector<std::uint8_t> public_key_;
   std::int64_t last_id_;  // store thread only
+  // Store thread only: the health row waits for a commit; the file stays open.
+  bool health_row_dirty_ = true;
+  std::uint64_t unstored_recorded_ = 0;  // what store.captures_unstored_disk_full says
+  int health_fd_ = -1;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
@@ -73,6 +129,7 @@ class CaptureWriter {
   std::uint64_t completed_ = 0;
   bool stopping_ = false;
   CaptureWriterCounters counters_;
+  StoreHealth health_;
   std::thread thread_;
 };
 

@@ -33,9 +33,10 @@ Status configure(Database& db, Database::Mode mode) {
       "PRAGMA secure_delete = ON;");
 }
 
-Status migrate(Database& db) {
+// Each migration and its user_version in one transaction: a failing step leaves the
+// database at the version before it, untouched.
+Status migrate(Database& db, std::span<const Migration> all) {
   const int current = db.schema_version();
-  const auto all = migrations();
   if (current > static_cast<int>(all.size())) {
     return error("the database has schema version " + std::to_string(current) +
                  ", newer than this firmware knows (" + std::to_string(all.size()) +
@@ -46,6 +47,10 @@ Status migrate(Database& db) {
       continue;
     }
     Transaction transaction(db);
+    if (!transaction.active()) {
+      return error("migration " + std::to_string(migration.version) +
+                   " could not begin its transaction: " + sqlite_message(db.handle()));
+    }
     if (auto applied = db.exec(migration.sql); !applied) {
       return error("migration " + std::to_string(migration.version) + " (" +
                    std::string(migration.purpose) + ") failed: " + applied.error());
@@ -68,6 +73,11 @@ std::filesystem::path database_path(const std::filesystem::path& data_dir) {
 }
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& data_dir, Mode mode) {
+  return open(data_dir, mode, migrations());
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& data_dir, Mode mode,
+                                                 std::span<const Migration> schema) {
   const std::filesystem::path file = database_path(data_dir);
   if (mode == Mode::read_write) {
     std::error_code ec;
@@ -91,10 +101,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& da
     return error(file.string() + ": " + configured.error());
   }
   if (mode == Mode::read_write) {
-    if (auto migrated = migrate(*db); !migrated) {
+    if (auto migrated = migrate(*db, schema); !migrated) {
       return error(file.string() + ": " + migrated.error());
     }
-  } else if (db->schema_version() > static_cast<int>(migrations().size())) {
+  } else if (db->schema_version() > static_cast<int>(schema.size())) {
     return error(file.string() + ": schema is newer than this firmware knows");
   }
   return db;
@@ -112,6 +122,8 @@ Status Database::exec(std::string_view sql) {
   }
   return Ok{};
 }
+
+int Database::last_error_code() const { return sqlite3_errcode(db_); }
 
 int Database::schema_version() const {
   Statement query(*this, "PRAGMA user_version;");
@@ -210,7 +222,14 @@ Status Transaction::commit() {
     return error("the transaction could not begin (database busy or read-only)");
   }
   open_ = false;
-  return db_.exec("COMMIT;");
+  auto committed = db_.exec("COMMIT;");
+  if (!committed) {
+    error_code_ = db_.last_error_code();
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      (void)db_.exec("ROLLBACK;");
+    }
+  }
+  return committed;
 }
 
 }  // namespace hm::store

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "store/migrations.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -29,6 +30,11 @@ class Database {
   // and fail if the schema is newer than this build knows.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& data_dir,
                                                 Mode mode = Mode::read_write);
+  // The same, migrating read-write opens with `schema` instead of migrations(): the
+  // migration tests build every earlier version from a prefix of the real list and
+  // try a list whose last step fails.
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& data_dir, Mode mode,
+                                                std::span<const Migration> schema);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -39,6 +45,10 @@ class Database {
   Status exec(std::string_view sql);
 
   int schema_version() const;
+
+  // SQLite's result code for the last failed call on this connection (SQLITE_FULL
+  // when the disk or max_page_count is full), read before anything else runs on it.
+  int last_error_code() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
@@ -84,11 +94,19 @@ class Transaction {
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
+  // Whether BEGIN succeeded: work done outside an active transaction would
+  // commit statement by statement.
+  bool active() const { return open_; }
+  // Commits; if COMMIT fails (a full disk), rolls back so nothing is half-written
+  // and the connection is out of the transaction either way.
   Status commit();
+  // SQLite's result code of a failed COMMIT (SQLITE_FULL …), 0 otherwise.
+  int error_code() const { return error_code_; }
 
  private:
   Database& db_;
   bool open_ = false;
+  int error_code_ = 0;
 };
 
 }  // namespace hm::store

@@ -108,6 +108,51 @@ CREATE TABLE visibility_minutes (
   PRIMARY KEY (minute_start_us, class)
 ) WITHOUT ROWID;
 )sql"},
+    Migration{4, "pupils' names (sealed) and incidents",
+              R"sql(
+-- The school's records of pupils, one sealed blob each (name, group, UPN and devices;
+-- crypto/seal.h, associated data "hallmonitor person <id>"), sealed to the box's public
+-- key at import so a byte search of the data folder never finds a name. The devices
+-- are sealed too, not hashed: host names often carry the name ("jsmith-ipad"), a MAC
+-- address is too small a space for a hash to hide, and everything that links a capture
+-- to a person (the UI, subject access, erasure) holds the private key anyway.
+CREATE TABLE people (
+  id          INTEGER PRIMARY KEY,
+  imported_us INTEGER NOT NULL,
+  sealed      BLOB NOT NULL
+);
+
+-- A safeguarding concern being looked into. The title is listed without a key, so it
+-- names no pupil (the CLI and UI say so); what is said about the pupil goes in notes,
+-- sealed ("hallmonitor incident note <incident id> <note id>"). Open while closed_us
+-- is NULL.
+CREATE TABLE incidents (
+  id        INTEGER PRIMARY KEY,
+  title     TEXT NOT NULL,
+  opened_us INTEGER NOT NULL,
+  opened_by TEXT NOT NULL,
+  closed_us INTEGER,
+  closed_by TEXT
+);
+-- No foreign key to captures: a capture purged after its incident closed leaves its
+-- link, so the incident's record still says a capture was there.
+CREATE TABLE incident_captures (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  capture_id  INTEGER NOT NULL,
+  added_us    INTEGER NOT NULL,
+  added_by    TEXT NOT NULL,
+  PRIMARY KEY (incident_id, capture_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_captures_by_capture ON incident_captures (capture_id);
+CREATE TABLE incident_notes (
+  id          INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  ts_us       INTEGER NOT NULL,
+  author      TEXT NOT NULL,
+  sealed      BLOB NOT NULL
+);
+CREATE INDEX captures_by_mac ON captures (client_mac);
+)sql"},
 };
 
 }  // namespace

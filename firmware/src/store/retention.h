@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "store/accounts.h"
 #include "store/database.h"
+#include "store/incident_repository.h"
 
 namespace hm::store {
 
@@ -36,11 +37,10 @@ struct PurgeSettings {
   // Captures deleted per transaction: small, so the store thread's next batch waits
   // for at most one short transaction (its busy timeout is 5 s).
   std::size_t batch = 100;
-  // Hook for open incidents (issue 6): true holds a capture back from the purge
-  // until its incident closes. There is no incidents table yet, so by default
-  // nothing is held. When incidents land, pass a predicate that asks the incidents
-  // repository (or replace it with a NOT EXISTS against the incident link table).
-  std::function<bool(Database& db, std::int64_t capture_id)> held_by_open_incident;
+  // True holds a capture back from the purge until its incident closes. By default
+  // the incidents table decides (store/incident_repository.h); a test may pass its own.
+  std::function<bool(Database& db, std::int64_t capture_id)> held_by_open_incident =
+      capture_held_by_open_incident;
 };
 
 struct PurgeSummary {

@@ -36,6 +36,7 @@ class DatabasePool {
   };
 
   Result<Lease> acquire();
+  const std::filesystem::path& data_dir() const { return data_dir_; }
 
  private:
   void give_back(std::unique_ptr<store::Database> db);

@@ -94,7 +94,7 @@ Response Router::handle_api(const Request& request) {
     return Response::problem(503, "database_unavailable",
                              "The box cannot open its database just now: " + lease.error());
   }
-  ApiContext context{request, **lease, std::move(params), std::nullopt, {}};
+  ApiContext context{request, **lease, std::move(params), std::nullopt, {}, pool_.data_dir()};
 
   if (route->access == Access::signed_in) {
     const auto token = request.cookie_value(kSessionCookie);

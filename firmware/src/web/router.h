@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <span>
@@ -25,6 +26,7 @@ struct ApiContext {
   std::map<std::string, std::string> path_params;  // {id} segments of the route's path
   std::optional<store::User> user;
   std::string session_token;
+  std::filesystem::path data_dir;  // the box's data folder (library/, tls/ …)
 
   // The body as a JSON object, or nullopt (the handler answers 400).
   std::optional<nlohmann::json> json_body() const;

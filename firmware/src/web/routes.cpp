@@ -14,6 +14,10 @@ std::span<const Route> api_routes() {
       Route{"POST", "/api/logout", Access::signed_in, api::logout},
       Route{"GET", "/api/session", Access::signed_in, api::session},
       Route{"GET", "/api/captures", Access::signed_in, api::list_captures},
+      Route{"GET", "/api/library", Access::signed_in, api::library_overview},
+      Route{"POST", "/api/library/school", Access::signed_in, api::add_school_entry},
+      Route{"DELETE", "/api/library/school", Access::signed_in, api::remove_school_entry},
+      Route{"POST", "/api/library/test", Access::signed_in, api::test_library},
   };
   return kRoutes;
 }

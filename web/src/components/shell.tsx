@@ -1,14 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import type { User } from '../api';
+import { navigate, type PagePath } from '../navigation';
+import './shell.css';
 
 interface ShellProps {
   user?: User;
+  pathname?: string;
   onSignOut?: () => void;
   children: ComponentChildren;
 }
 
 // The frame of every page: a skip link, the header (with who is signed in), the page.
-export function Shell({ user, onSignOut, children }: ShellProps) {
+export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
   return (
     <>
       <a class="skip-link" href="#main">
@@ -20,6 +23,12 @@ export function Shell({ user, onSignOut, children }: ShellProps) {
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>hallmonitor</span>
           </span>
+          {user && (
+            <nav class="pages" aria-label="Pages">
+              <PageLink path="/captures" label="Captures" current={pathname} />
+              <PageLink path="/library" label="Library" current={pathname} />
+            </nav>
+          )}
           {user && (
             <nav class="account" aria-label="Account">
               <span class="who">
@@ -41,5 +50,24 @@ export function Shell({ user, onSignOut, children }: ShellProps) {
         </p>
       </footer>
     </>
+  );
+}
+
+// A link to a signed-in page: an ordinary link (it opens in a new tab too) that the app
+// follows itself.
+function PageLink({ path, label, current }: { path: PagePath; label: string; current?: string }) {
+  return (
+    <a
+      href={path}
+      class="page-link"
+      aria-current={current === path ? 'page' : undefined}
+      onClick={(event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate(path);
+      }}
+    >
+      {label}
+    </a>
   );
 }

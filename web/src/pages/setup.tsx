@@ -14,7 +14,7 @@ export function SetupPage({ onSignIn }: { onSignIn: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [invalidField, setInvalidField] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ username: string; recoveryKey: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => heading.current?.focus(), [done]);
@@ -35,8 +35,13 @@ export function SetupPage({ onSignIn }: { onSignIn: () => void }) {
     }
     setBusy(true);
     try {
-      const { user } = await api.setup({ setup_code: setupCode, display_name: displayName, username, password });
-      setDone(user.username);
+      const { user, recovery_key } = await api.setup({
+        setup_code: setupCode,
+        display_name: displayName,
+        username,
+        password,
+      });
+      setDone({ username: user.username, recoveryKey: recovery_key });
     } catch (failure) {
       const apiError = failure as ApiError;
       setInvalidField(apiError.code === 'wrong_setup_code' ? 'setup-code' : null);
@@ -47,29 +52,7 @@ export function SetupPage({ onSignIn }: { onSignIn: () => void }) {
   }
 
   if (done) {
-    return (
-      <section class="card narrow" aria-labelledby="setup-done-heading">
-        <h1 id="setup-done-heading" ref={heading} tabIndex={-1}>
-          Your account is ready
-        </h1>
-        <p>
-          The box is set up and you are its headteacher account, <strong>{done}</strong>. The setup code no
-          longer works, so nobody else can use it.
-        </p>
-        <h2>What happens next</h2>
-        <ol class="steps">
-          <li>Sign in with your user name and password.</li>
-          <li>
-            The box is already watching the school network. Anything that matches its safeguarding list appears
-            on the <strong>Captures</strong> page, newest first, within a second or two.
-          </li>
-          <li>Keep your password somewhere safe. Nobody, including the supplier, can read it back.</li>
-        </ol>
-        <button type="button" class="button" onClick={onSignIn}>
-          Sign in
-        </button>
-      </section>
-    );
+    return <SetupDone username={done.username} recoveryKey={done.recoveryKey} onSignIn={onSignIn} />;
   }
 
   return (
@@ -133,6 +116,84 @@ export function SetupPage({ onSignIn }: { onSignIn: () => void }) {
           {busy ? 'Setting up…' : 'Create my account'}
         </button>
       </form>
+    </section>
+  );
+}
+
+// After setup: the recovery key, shown this once. The box keeps no copy (it only wraps
+// the evidence key under it), so the headteacher must confirm it is kept before going on.
+function SetupDone({ username, recoveryKey, onSignIn }: { username: string; recoveryKey: string; onSignIn: () => void }) {
+  const [kept, setKept] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const checkbox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => heading.current?.focus(), []);
+
+  function carryOn() {
+    if (!kept) {
+      setError('Tick the box to say you have printed or written down the recovery key. You will not see it again.');
+      checkbox.current?.focus();
+      return;
+    }
+    onSignIn();
+  }
+
+  return (
+    <section class="card narrow" aria-labelledby="setup-done-heading">
+      <h1 id="setup-done-heading" ref={heading} tabIndex={-1}>
+        Your account is ready
+      </h1>
+      <p class="no-print">
+        The box is set up and you are its headteacher account, <strong>{username}</strong>. The setup code no longer
+        works, so nobody else can use it.
+      </p>
+      <div class="recovery" role="group" aria-labelledby="recovery-heading">
+        <h2 id="recovery-heading">Your recovery key</h2>
+        <p>
+          If every password is ever forgotten, this key is the only way to open what the box has recorded. It is shown{' '}
+          <strong>only this once</strong>: the box does not keep a copy, and nobody, including the supplier, can show it
+          again.
+        </p>
+        <p class="recovery-key">
+          <code>{recoveryKey}</code>
+        </p>
+        <p>Print it or write it down, and keep it somewhere safe away from the box, such as the school safe.</p>
+      </div>
+      <p class="no-print">
+        <button type="button" class="button button-quiet" onClick={() => window.print()}>
+          Print the recovery key
+        </button>
+      </p>
+      <ErrorSummary message={error} />
+      <div class="check-field no-print">
+        <input
+          id="key-kept"
+          type="checkbox"
+          ref={checkbox}
+          checked={kept}
+          aria-invalid={error && !kept ? 'true' : undefined}
+          onChange={(event) => {
+            setKept((event.target as HTMLInputElement).checked);
+            setError(null);
+          }}
+        />
+        <label for="key-kept">I have printed or written down the recovery key</label>
+      </div>
+      <div class="no-print">
+        <h2>What happens next</h2>
+        <ol class="steps">
+          <li>Sign in with your user name and password.</li>
+          <li>
+            The box is already watching the school network. Anything that matches its safeguarding list appears on the{' '}
+            <strong>Captures</strong> page, newest first, within a second or two.
+          </li>
+          <li>Keep your password somewhere safe. Nobody, including the supplier, can read it back.</li>
+        </ol>
+        <button type="button" class="button" onClick={carryOn}>
+          Sign in
+        </button>
+      </div>
     </section>
   );
 }

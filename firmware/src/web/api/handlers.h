@@ -18,6 +18,12 @@ Response session(ApiContext& context);
 // captures.cpp
 Response list_captures(ApiContext& context);
 
+// library.cpp — the active library, the school's own words, "test a phrase"
+Response library_overview(ApiContext& context);
+Response add_school_entry(ApiContext& context);
+Response remove_school_entry(ApiContext& context);
+Response test_library(ApiContext& context);
+
 // The public view of an account (never its password data).
 nlohmann::json user_json(const store::User& user);
 

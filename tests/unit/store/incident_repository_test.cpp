@@ -1,0 +1,80 @@
+#include "store/incident_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "people_test_fixture.h"
+#include "store/audit_log.h"
+#include "store/retention.h"
+
+namespace hm::store {
+namespace {
+
+using IncidentRepositoryTest = PeopleFixture;
+constexpr TimeUs kDay = 86'400'000'000;
+
+TEST_F(IncidentRepositoryTest, OpensLinksNotesAndClosesWithAnAuditEntryForEach) {
+  const auto first = add_capture("aa:bb:cc:dd:ee:01", "one", kNow - 2 * kDay);
+  const auto second = add_capture("aa:bb:cc:dd:ee:01", "two", kNow - kDay);
+  IncidentRepository incidents(*db_);
+  auto id = incidents.open("Repeated searches, Year 5", "a.patel", kNow);
+  ASSERT_TRUE(id) << id.error();
+  const std::vector<std::int64_t> ids{second, first};
+  ASSERT_TRUE(incidents.add_captures(*id, ids, "a.patel", kNow));
+  ASSERT_TRUE(incidents.add_captures(*id, std::vector<std::int64_t>{first}, "a.patel", kNow));
+  EXPECT_FALSE(incidents.add_captures(*id, std::vector<std::int64_t>{999}, "a.patel", kNow));
+  ASSERT_TRUE(incidents.add_note(*id, "Spoke to Jolene's mother", public_key_, "a.patel", kNow));
+
+  auto incident = incidents.find(*id);
+  ASSERT_TRUE(incident);
+  EXPECT_TRUE(incident->open);
+  EXPECT_EQ(incident->captures, 2);
+  EXPECT_EQ(incident->opened_by, "a.patel");
+  const auto notes = incidents.notes(*id);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(open_note(notes[0], private_key_), "Spoke to Jolene's mother");
+  ASSERT_TRUE(db_->exec("PRAGMA wal_checkpoint(TRUNCATE);"));
+  EXPECT_EQ(folder_bytes().find("Jolene"), std::string::npos);
+
+  ASSERT_TRUE(incidents.close(*id, "b.jones", kNow + kDay));
+  EXPECT_FALSE(incidents.close(*id, "b.jones", kNow + kDay));
+  EXPECT_FALSE(incidents.add_captures(*id, ids, "b.jones", kNow));
+  incident = incidents.find(*id);
+  EXPECT_FALSE(incident->open);
+  EXPECT_EQ(incident->closed_by, "b.jones");
+  EXPECT_EQ(incident->closed_us, kNow + kDay);
+  EXPECT_EQ(incidents.list().size(), 1u);
+  EXPECT_EQ(incidents.linking(std::vector<std::int64_t>{first}).size(), 1u);
+
+  EXPECT_EQ(audit_count("incident_open"), 1);
+  EXPECT_EQ(audit_count("incident_change"), 3);
+  EXPECT_EQ(audit_count("incident_close"), 1);
+  EXPECT_FALSE(AuditLog(*db_).verify().first_broken);
+  EXPECT_FALSE(incidents.open("", "a.patel"));
+}
+
+TEST_F(IncidentRepositoryTest, ThePurgeHoldsCapturesOfOpenIncidentsOnly) {
+  const auto held = add_capture("aa:bb:cc:dd:ee:01", "held", kNow - 400 * kDay);
+  const auto gone = add_capture("aa:bb:cc:dd:ee:01", "gone", kNow - 400 * kDay);
+  IncidentRepository incidents(*db_);
+  auto id = incidents.open("Held", "a.patel", kNow);
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(incidents.add_captures(*id, std::vector<std::int64_t>{held}, "a.patel", kNow));
+  EXPECT_TRUE(capture_held_by_open_incident(*db_, held));
+  EXPECT_FALSE(capture_held_by_open_incident(*db_, gone));
+
+  auto purged = purge_expired(*db_, kNow);  // the default settings ask the incidents table
+  ASSERT_TRUE(purged) << purged.error();
+  EXPECT_EQ(purged->deleted, 1);
+  EXPECT_EQ(purged->held, 1);
+  EXPECT_TRUE(CaptureRepository(*db_).find(held));
+
+  ASSERT_TRUE(incidents.close(*id, "a.patel", kNow));
+  EXPECT_FALSE(capture_held_by_open_incident(*db_, held));
+  ASSERT_TRUE(purge_expired(*db_, kNow));
+  EXPECT_FALSE(CaptureRepository(*db_).find(held));
+  // The closed incident still says a capture was linked.
+  EXPECT_EQ(incidents.capture_ids(*id), std::vector<std::int64_t>{held});
+}
+
+}  // namespace
+}  // namespace hm::store

@@ -1,0 +1,75 @@
+#include "store/people_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/seal.h"
+#include "people_test_fixture.h"
+#include "store/audit_log.h"
+
+namespace hm::store {
+namespace {
+
+using PeopleRepositoryTest = PeopleFixture;
+
+std::vector<evidence::Person> school() {
+  return {{"Jolene Quartermaine", "5B", "A123", {"3c:22:fb:01:02:03", "jolene-ipad"}},
+          {"Amir Featherstonehaugh", "6A", "", {"aa:bb:cc:dd:ee:ff"}}};
+}
+
+TEST_F(PeopleRepositoryTest, ImportSealsNamesSoNoFileHoldsThem) {
+  PeopleRepository people(*db_);
+  auto imported = people.import(school(), public_key_, false, "console", kNow);
+  ASSERT_TRUE(imported) << imported.error();
+  EXPECT_EQ(imported->imported, 2);
+  EXPECT_EQ(people.count(), 2);
+  // Checkpoint too, so the main file is searched as well as the WAL.
+  ASSERT_TRUE(db_->exec("PRAGMA wal_checkpoint(TRUNCATE);"));
+  const std::string bytes = folder_bytes();
+  for (const char* secret : {"Jolene", "Quartermaine", "Featherstonehaugh", "jolene-ipad",
+                             "3c:22:fb:01:02:03", "A123"}) {
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " is readable on disk";
+  }
+  Statement entry(*db_, "SELECT actor, detail FROM audit_log WHERE action = 'people_import';");
+  ASSERT_TRUE(entry.step());
+  EXPECT_EQ(entry.column_text(0), "console");
+  EXPECT_EQ(entry.column_text(1), "2 people imported, names sealed");
+  EXPECT_FALSE(AuditLog(*db_).verify().first_broken);
+}
+
+TEST_F(PeopleRepositoryTest, OpensOnlyWithThePrivateKeyAndInItsOwnRow) {
+  PeopleRepository people(*db_);
+  ASSERT_TRUE(people.import(school(), public_key_, false, "console", kNow));
+  auto opened = people.open_all(private_key_);
+  EXPECT_EQ(opened.unreadable, 0);
+  ASSERT_EQ(opened.people.size(), 2u);
+  EXPECT_EQ(opened.people[0].person.name, "Jolene Quartermaine");
+  EXPECT_EQ(opened.people[0].person.devices[1], "jolene-ipad");
+  EXPECT_EQ(opened.people[1].person.group, "6A");
+
+  crypto::SecretBytes wrong(crypto::kPrivateKeyBytes);
+  wrong.data()[31] = 1;
+  EXPECT_EQ(people.open_all(wrong).people.size(), 0u);
+  // A sealed record moved to another row does not open there.
+  ASSERT_TRUE(
+      db_->exec("UPDATE people SET sealed = (SELECT sealed FROM people WHERE id = 1) "
+                "WHERE id = 2;"));
+  EXPECT_EQ(people.open_all(private_key_).unreadable, 1);
+}
+
+TEST_F(PeopleRepositoryTest, ReplaceDropsTheEarlierImport) {
+  PeopleRepository people(*db_);
+  ASSERT_TRUE(people.import(school(), public_key_, false, "console", kNow));
+  auto again = people.import(school(), public_key_, false, "console", kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(people.count(), 4);
+  const std::vector<evidence::Person> one{school().front()};
+  auto replaced = people.import(one, public_key_, true, "console", kNow);
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->replaced, 4);
+  EXPECT_EQ(people.count(), 1);
+  EXPECT_EQ(audit_count("people_import"), 3);
+  EXPECT_FALSE(people.import(school(), std::vector<std::uint8_t>(65, 0), false, "console"));
+}
+
+}  // namespace
+}  // namespace hm::store

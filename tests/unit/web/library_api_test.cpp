@@ -1,0 +1,214 @@
+// The library API (firmware/src/web/api/library.cpp): the active library, the school's
+// own words and "test a phrase", through the router as the browser calls them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/accounts.h"
+#include "web/router.h"
+#include "web_fixture.h"
+
+namespace hm::web {
+namespace {
+
+constexpr std::string_view kPassword = "the blue door at noon";
+
+class LibraryApiTest : public testing::DataDirTest {
+ protected:
+  void SetUp() override {
+    DataDirTest::SetUp();
+    pool_.emplace(data_dir_);
+    router_.emplace(*pool_);
+  }
+
+  Response call(std::string method, std::string path, const nlohmann::json& body = nullptr) {
+    Request request;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    if (!body.is_null()) request.body = body.dump();
+    request.content_type = "application/json";
+    request.cookie = cookie_;
+    request.host = "127.0.0.1:8443";
+    request.origin = "https://127.0.0.1:8443";
+    return router_->handle(request);
+  }
+
+  static nlohmann::json json(const Response& response) {
+    return nlohmann::json::parse(response.body);
+  }
+
+  void sign_in() {
+    std::string code;
+    {
+      auto db = store::Database::open(data_dir_);
+      code = store::ensure_setup_code(**db);
+    }
+    ASSERT_EQ(call("POST", "/api/setup",
+                   {{"setup_code", code},
+                    {"display_name", "Anita Patel"},
+                    {"username", "a.patel"},
+                    {"password", kPassword}})
+                  .status,
+              201);
+    const Response login =
+        call("POST", "/api/login", {{"username", "a.patel"}, {"password", kPassword}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    for (const auto& [name, value] : login.headers) {
+      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
+    }
+  }
+
+  nlohmann::json test_phrase(std::string_view text, std::string_view form = "auto") {
+    const Response answer = call("POST", "/api/library/test", {{"text", text}, {"form", form}});
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return json(answer);
+  }
+
+  std::vector<std::string> audit_details() {
+    auto db = store::Database::open(data_dir_);
+    store::Statement rows(**db,
+                          "SELECT actor || ' ' || detail FROM audit_log WHERE action = "
+                          "'library_change' ORDER BY id");
+    std::vector<std::string> details;
+    while (rows.step()) details.push_back(rows.column_text(0));
+    return details;
+  }
+
+  std::optional<DatabasePool> pool_;
+  std::optional<Router> router_;
+  std::string cookie_;
+};
+
+const nlohmann::json kSchoolPhrase = {{"category", "bullying"}, {"pattern", "bogbrush gang"},
+                                      {"kind", "phrase"},       {"severity", 3},
+                                      {"language", "en"},       {"note", "Year 8, autumn term"}};
+
+TEST_F(LibraryApiTest, NeedsASession) {
+  EXPECT_EQ(call("GET", "/api/library").status, 401);
+  EXPECT_EQ(call("POST", "/api/library/school", kSchoolPhrase).status, 401);
+  EXPECT_EQ(call("DELETE", "/api/library/school", kSchoolPhrase).status, 401);
+  EXPECT_EQ(call("POST", "/api/library/test", {{"text", "x"}}).status, 401);
+}
+
+TEST_F(LibraryApiTest, OverviewShowsTheStarterLibraryWhenNoBundleIsActive) {
+  sign_in();
+  const Response answer = call("GET", "/api/library");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const auto body = json(answer);
+  EXPECT_EQ(body["active"]["source"], "starter");
+  EXPECT_TRUE(body["active"]["version"].is_null());
+  EXPECT_GT(body["active"]["entries"].get<int>(), 100);
+  EXPECT_FALSE(body["active"]["categories"].empty());
+  EXPECT_TRUE(body["history"].empty());
+  EXPECT_TRUE(body["school"]["entries"].empty());
+  EXPECT_TRUE(body["can_edit"].get<bool>());
+  bool bullying = false;
+  for (const auto& category : body["categories"]) bullying |= category["id"] == "bullying";
+  EXPECT_TRUE(bullying);
+}
+
+TEST_F(LibraryApiTest, TestAPhraseShowsTheNormalisedTextAndHits) {
+  sign_in();
+  const auto result = test_phrase("How+to+KILL+myself", "url");
+  EXPECT_EQ(result["form"], "url");
+  EXPECT_EQ(result["normalised"], "how to kil myself");
+  ASSERT_FALSE(result["hits"].empty());
+  bool found = false;
+  for (const auto& hit : result["hits"]) {
+    if (hit["pattern"] == "how to kill myself") {
+      found = true;
+      EXPECT_EQ(hit["category"], "suicide");
+      EXPECT_EQ(hit["severity"], 5);
+      EXPECT_EQ(hit["kind"], "phrase");
+      EXPECT_TRUE(hit["source"].get<std::string>().starts_with("suicide.hml:"));
+      EXPECT_FALSE(hit["school"].get<bool>());
+    }
+  }
+  EXPECT_TRUE(found) << result.dump();
+
+  const auto suppressed = test_phrase("homo sapiens", "text");
+  EXPECT_TRUE(suppressed["hits"].empty()) << suppressed.dump();
+  ASSERT_EQ(suppressed["suppressed"].size(), 1U) << suppressed.dump();
+  EXPECT_EQ(suppressed["suppressed"][0]["pattern"], "homo");
+  EXPECT_EQ(suppressed["suppressed"][0]["exception"]["pattern"], "homo sapiens");
+
+  EXPECT_EQ(test_phrase("www.bet365.com")["form"], "host");
+  EXPECT_EQ(call("POST", "/api/library/test", {{"text", "x"}, {"form", "pdf"}}).status, 400);
+  EXPECT_EQ(call("POST", "/api/library/test", {{"text", std::string(5000, 'a')}}).status, 400);
+}
+
+TEST_F(LibraryApiTest, SchoolWordHitsUntilItsExceptionAndBothAreRemovedWithAnAudit) {
+  sign_in();
+  EXPECT_TRUE(test_phrase("the bogbrush gang is back")["hits"].empty());
+
+  const Response added = call("POST", "/api/library/school", kSchoolPhrase);
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(json(added)["entry"]["source"], "school/bullying.hml:9");
+  const auto overview = json(call("GET", "/api/library"));
+  ASSERT_EQ(overview["school"]["entries"].size(), 1U);
+  EXPECT_EQ(overview["school"]["entries"][0]["note"], "Year 8, autumn term");
+
+  auto hits = test_phrase("the bogbrush gang is back")["hits"];
+  ASSERT_EQ(hits.size(), 1U);
+  EXPECT_EQ(hits[0]["pattern"], "bogbrush gang");
+  EXPECT_TRUE(hits[0]["school"].get<bool>());
+
+  const Response again = call("POST", "/api/library/school", kSchoolPhrase);
+  EXPECT_EQ(again.status, 400);
+  EXPECT_NE(json(again)["message"].get<std::string>().find("already"), std::string::npos);
+  const Response in_bundle = call("POST", "/api/library/school",
+                                  {{"category", "bullying"},
+                                   {"pattern", "How to kill MYSELF"},
+                                   {"kind", "phrase"},
+                                   {"severity", 5},
+                                   {"language", "en"}});
+  EXPECT_EQ(in_bundle.status, 400);
+  EXPECT_NE(json(in_bundle)["message"].get<std::string>().find("already in the library"),
+            std::string::npos)
+      << in_bundle.body;
+  nlohmann::json bad = kSchoolPhrase;
+  bad["severity"] = 9;
+  EXPECT_EQ(call("POST", "/api/library/school", bad).status, 400);
+  bad["severity"] = 3;
+  bad["language"] = "english please";
+  EXPECT_EQ(call("POST", "/api/library/school", bad).status, 400);
+
+  const Response exception = call("POST", "/api/library/school",
+                                  {{"category", "bullying"},
+                                   {"pattern", "bogbrush gang fan club"},
+                                   {"kind", "exception"},
+                                   {"severity", 1},
+                                   {"language", "en"}});
+  ASSERT_EQ(exception.status, 201) << exception.body;
+  const auto hidden = test_phrase("the bogbrush gang fan club");
+  EXPECT_TRUE(hidden["hits"].empty()) << hidden.dump();
+  ASSERT_EQ(hidden["suppressed"].size(), 1U);
+  EXPECT_EQ(hidden["suppressed"][0]["pattern"], "bogbrush gang");
+  EXPECT_EQ(hidden["suppressed"][0]["exception"]["pattern"], "bogbrush gang fan club");
+
+  EXPECT_EQ(call("DELETE", "/api/library/school",
+                 {{"category", "bullying"}, {"pattern", "bogbrush gang fan club"}})
+                .status,
+            200);
+  EXPECT_EQ(call("DELETE", "/api/library/school",
+                 {{"category", "bullying"}, {"pattern", "bogbrush gang"}})
+                .status,
+            200);
+  EXPECT_EQ(call("DELETE", "/api/library/school",
+                 {{"category", "bullying"}, {"pattern", "bogbrush gang"}})
+                .status,
+            404);
+  EXPECT_TRUE(json(call("GET", "/api/library"))["school"]["entries"].empty());
+  EXPECT_TRUE(test_phrase("the bogbrush gang is back")["hits"].empty());
+
+  const std::vector<std::string> expected = {
+      "a.patel school entry added to bullying: \"bogbrush gang\" (phrase, severity 3, en)",
+      "a.patel school entry added to bullying: \"bogbrush gang fan club\" (exception, severity 1, "
+      "en)",
+      "a.patel school entry removed from bullying: \"bogbrush gang fan club\"",
+      "a.patel school entry removed from bullying: \"bogbrush gang\""};
+  EXPECT_EQ(audit_details(), expected);
+}
+
+}  // namespace
+}  // namespace hm::web
