@@ -11,16 +11,13 @@ usage: people_data_protection_test.py HALLMONITOR SAMPLE.pcap WORKDIR
 import json
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from planted import exported_captures
-from sealed_evidence_test import Browser, byte_search, free_port
+from sealed_evidence_test import PASSWORD, byte_search, free_port, serve, set_up
 
-PASSWORD = "the blue door at noon"
 NAMES = ["Jolene Quartermaine", "Amir Featherstonehaugh", "Oluwaseun O'Donnell-Smythe",
          "Quartermaine", "Featherstonehaugh"]
 
@@ -38,25 +35,9 @@ def set_up_account(hallmonitor, data_dir, workdir):
     """Setup through the web API, as the headteacher would; returns the recovery key."""
     status = json.loads(admin(hallmonitor, "status", "--data-dir", str(data_dir),
                               "--json").stdout)
-    empty = Path(workdir) / "empty.pcap"
-    empty.write_bytes(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    port = free_port()
-    server = subprocess.Popen([hallmonitor, "replay", str(empty), "--data-dir", str(data_dir),
-                               "--serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server, browser = serve(hallmonitor, data_dir, workdir, free_port())
     try:
-        browser = Browser(f"https://127.0.0.1:{port}")
-        for _ in range(1200):  # up to 2 minutes on a loaded machine
-            try:
-                if browser.call("GET", "/api/setup/status")[0] == 200:
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    fail(f"the server stopped: {server.stderr.read()}")
-                time.sleep(0.1)
-        code, done = browser.call("POST", "/api/setup", {
-            "setup_code": status["setup_code"], "display_name": "Anita Patel",
-            "username": "a.patel", "password": PASSWORD})
+        code, done = set_up(browser, status["setup_code"])
         if code != 201:
             fail(f"setup failed: {code} {done}")
         return done["recovery_key"]

@@ -69,6 +69,33 @@ def admin(hallmonitor, *args, stdin=""):
                           text=True)
 
 
+def serve(hallmonitor, data_dir, workdir, port):
+    """Serves DATA_DIR's web UI (a replay of a capture with no packets, then --serve) and
+    waits until it answers; returns the server process and a Browser on it."""
+    empty = Path(workdir) / "empty.pcap"
+    empty.write_bytes(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    server = subprocess.Popen([hallmonitor, "replay", str(empty), "--data-dir", str(data_dir),
+                               "--serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    browser = Browser(f"https://127.0.0.1:{port}")
+    for _ in range(1200):  # up to 2 minutes on a loaded machine
+        try:
+            if browser.call("GET", "/api/setup/status")[0] == 200:
+                break
+        except OSError:
+            if server.poll() is not None:
+                fail(f"the server stopped: {server.stderr.read()}")
+            time.sleep(0.1)
+    return server, browser
+
+
+def set_up(browser, setup_code):
+    """The first-run setup as the headteacher would do it; returns (status, answer)."""
+    return browser.call("POST", "/api/setup", {
+        "setup_code": setup_code, "display_name": "Anita Patel",
+        "username": "a.patel", "password": PASSWORD})
+
+
 def main():
     hallmonitor, sample, workdir = sys.argv[1:4]
     data_dir = Path(workdir) / "data"
@@ -98,25 +125,9 @@ def main():
     # Set up and sign in through the web UI; the list opens evidence for this session.
     port = free_port()
     status = json.loads(admin(hallmonitor, "status", "--data-dir", str(data_dir), "--json").stdout)
-    # Serve the same data folder: replay a capture file with no packets, then serve.
-    empty = Path(workdir) / "empty.pcap"
-    empty.write_bytes(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    server = subprocess.Popen([hallmonitor, "replay", str(empty), "--data-dir", str(data_dir),
-                               "--serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server, browser = serve(hallmonitor, data_dir, workdir, port)
     try:
-        browser = Browser(f"https://127.0.0.1:{port}")
-        for _ in range(1200):  # up to 2 minutes on a loaded machine
-            try:
-                if browser.call("GET", "/api/setup/status")[0] == 200:
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    fail(f"the server stopped: {server.stderr.read()}")
-                time.sleep(0.1)
-        code, done = browser.call("POST", "/api/setup", {
-            "setup_code": status["setup_code"], "display_name": "Anita Patel",
-            "username": "a.patel", "password": PASSWORD})
+        code, done = set_up(browser, status["setup_code"])
         if code != 201 or len(done.get("recovery_key", "")) != 47:
             fail(f"setup did not give a recovery key: {code} {done}")
         recovery_key = done["recovery_key"]
