@@ -552,8 +552,8 @@ Result<SourceFile> parse_source(std::string_view text, std::string_view file_nam
           reject("regex " + in_quotes(entry.pattern) + ": " + *problem);
         }
       } else {
-        for (const std::string& expression : match::expressions_for(entry)) {
-          if (expression.empty() && entry.kind != match::EntryKind::sha256) {
+        for (const match::Expression& expression : match::expressions_for(entry)) {
+          if (expression.text.empty() && entry.kind != match::EntryKind::sha256) {
             reject(in_quotes(entry.pattern) +
                    " has nothing left to match once normalised; write letters or digits");
             break;

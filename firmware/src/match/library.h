@@ -39,6 +39,11 @@ inline constexpr NormaliseRules kAllRules = kDecode | kAccents | kLeet | kSplit 
 // What domain, url and regex entries always use: their text is exact (digits in
 // "bet365.com" are not leetspeak, letters of a regex are not to be squeezed).
 inline constexpr NormaliseRules kExactRules = kDecode | kAccents;
+// Not a rule a source file can switch: the matcher adds it for word, phrase,
+// combination and exception entries and the passes that scan for them, so both
+// sides are reduced to words and single spaces (normalise.h, stage 6) and those
+// entries compile as plain literals (match/dev_notes.txt).
+inline constexpr NormaliseRules kWordSpacing = 1U << 5;
 
 // The source-format flag switching one rule off ("no-leet"), and back.
 std::string_view flag_name(NormaliseRule rule);

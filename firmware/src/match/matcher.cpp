@@ -3,6 +3,7 @@
 #include "crypto/encoding.h"
 
 #include <hs.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <climits>
@@ -24,6 +25,7 @@ constexpr std::size_t kMaxExceptionSpans = 4096;
 // What a Hyperscan id stands for.
 struct PatternRef {
   std::uint32_t entry = 0;
+  std::uint32_t length = 0;  // of a literal, in normalised bytes (its start is end − length)
   EntryKind kind = EntryKind::word;
   std::uint8_t part = 0;  // which part of a combination
 };
@@ -42,11 +44,13 @@ std::optional<Sha256Digest> parse_hex_digest(std::string_view hex) {
 }  // namespace
 
 struct CompiledLibrary::Impl {
-  // One database per distinct rule set (dev_notes.txt).
+  // One pass per distinct rule set (dev_notes.txt): a literal database and, where
+  // the pass holds regex entries, an expression database, either may be null.
   struct Pass {
     NormaliseRules rules = kAllRules;
     bool has_domains = false;  // the only pass host names are scanned with
-    hs_database_t* database = nullptr;
+    hs_database_t* literals = nullptr;
+    hs_database_t* expressions = nullptr;
   };
 
   Library library;
@@ -60,7 +64,8 @@ struct CompiledLibrary::Impl {
   Impl& operator=(const Impl&) = delete;
   ~Impl() {
     for (Pass& pass : passes) {
-      hs_free_database(pass.database);
+      hs_free_database(pass.literals);
+      hs_free_database(pass.expressions);
     }
   }
 };
@@ -75,9 +80,11 @@ std::size_t CompiledLibrary::database_count() const { return impl_->passes.size(
 std::size_t CompiledLibrary::database_bytes() const {
   std::size_t total = 0;
   for (const Impl::Pass& pass : impl_->passes) {
-    std::size_t size = 0;
-    if (hs_database_size(pass.database, &size) == HS_SUCCESS) {
-      total += size;
+    for (const hs_database_t* database : {pass.literals, pass.expressions}) {
+      std::size_t size = 0;
+      if (database != nullptr && hs_database_size(database, &size) == HS_SUCCESS) {
+        total += size;
+      }
     }
   }
   return total;
@@ -99,6 +106,74 @@ std::optional<std::uint32_t> CompiledLibrary::match_sha256(std::string_view hex_
   return digest ? match_sha256(*digest) : std::nullopt;
 }
 
+namespace {
+
+// The patterns of one database before it is compiled.
+struct PendingDatabase {
+  explicit PendingDatabase(bool is_literal) : literal(is_literal) {}
+
+  bool literal = false;
+  std::vector<std::string> patterns;
+  std::vector<unsigned int> flags;
+  std::vector<unsigned int> ids;
+
+  void add(std::string pattern, unsigned int flag, unsigned int id) {
+    patterns.push_back(std::move(pattern));
+    flags.push_back(flag);
+    ids.push_back(id);
+  }
+
+  // Compiles into `database` (left null when there is nothing to compile); what
+  // went wrong otherwise, naming the entry Hyperscan rejected.
+  std::optional<std::string> compile(hs_database_t*& database, const std::vector<Entry>& entries,
+                                     const std::vector<PatternRef>& refs) const {
+    if (patterns.empty()) {
+      return std::nullopt;
+    }
+    std::vector<const char*> pointers;
+    std::vector<std::size_t> lengths;
+    pointers.reserve(patterns.size());
+    lengths.reserve(patterns.size());
+    for (const std::string& pattern : patterns) {
+      pointers.push_back(pattern.c_str());
+      lengths.push_back(pattern.size());
+    }
+    const auto count = static_cast<unsigned int>(patterns.size());
+    hs_compile_error_t* compile_error = nullptr;
+    const hs_error_t status =
+        literal ? hs_compile_lit_multi(pointers.data(), flags.data(), ids.data(), lengths.data(),
+                                       count, HS_MODE_BLOCK, nullptr, &database, &compile_error)
+                : hs_compile_multi(pointers.data(), flags.data(), ids.data(), count, HS_MODE_BLOCK,
+                                   nullptr, &database, &compile_error);
+    if (status == HS_SUCCESS) {
+      return std::nullopt;
+    }
+    std::string message = "could not compile the library";
+    if (compile_error != nullptr) {
+      const int position = compile_error->expression;
+      if (position >= 0 && static_cast<std::size_t>(position) < ids.size()) {
+        const Entry& entry = entries[refs[ids[static_cast<std::size_t>(position)]].entry];
+        message = (entry.source.empty() ? std::string("an entry") : entry.source) + ": " +
+                  std::string(to_string(entry.kind)) + " \"" + entry.pattern +
+                  "\" does not compile: " + compile_error->message;
+      } else {
+        message += std::string(": ") + compile_error->message;
+      }
+      hs_free_compile_error(compile_error);
+    }
+    return message;
+  }
+};
+
+// One pass's two databases before compiling.
+struct PendingPass {
+  PendingDatabase literals{true};
+  PendingDatabase expressions{false};
+  bool has_domains = false;
+};
+
+}  // namespace
+
 Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library library) {
   auto impl = std::make_unique<Impl>();
   impl->library = std::move(library);
@@ -108,14 +183,8 @@ Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library 
   }
   impl->parts_of.assign(entries.size(), 1);
 
-  // Expressions grouped by rule set; std::map keeps the pass order stable.
-  struct Pending {
-    std::vector<std::string> expressions;
-    std::vector<unsigned int> flags;
-    std::vector<unsigned int> ids;
-    bool has_domains = false;
-  };
-  std::map<NormaliseRules, Pending> by_rules;
+  // Patterns grouped by rule set; std::map keeps the pass order stable.
+  std::map<NormaliseRules, PendingPass> by_rules;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Entry& entry = entries[i];
     const auto index = static_cast<std::uint32_t>(i);
@@ -126,60 +195,47 @@ Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library 
       }
       return error(entry.source + ": sha256 \"" + entry.pattern + "\" is not 64 hex digits");
     }
-    const std::vector<std::string> expressions = expressions_for(entry);
-    if (expressions.size() > kMaxCombinationParts) {
+    const std::vector<Expression> expressions = expressions_for(entry);
+    std::size_t parts = 1;
+    for (const Expression& expression : expressions) {
+      parts = std::max<std::size_t>(parts, expression.part + 1U);
+    }
+    if (parts > kMaxCombinationParts) {
       return error(entry.source + ": a combination has at most " +
                    std::to_string(kMaxCombinationParts) + " parts");
     }
-    impl->parts_of[i] = static_cast<std::uint8_t>(expressions.size());
-    Pending& pending = by_rules[rules_for(entry)];
-    for (std::size_t part = 0; part < expressions.size(); ++part) {
-      if (expressions[part].empty()) {
+    impl->parts_of[i] = static_cast<std::uint8_t>(parts);
+    PendingPass& pending = by_rules[rules_for(entry)];
+    PendingDatabase& database = is_literal(entry.kind) ? pending.literals : pending.expressions;
+    for (const Expression& expression : expressions) {
+      if (expression.text.empty()) {
         return error(entry.source + ": " + std::string(to_string(entry.kind)) + " \"" +
                      entry.pattern + "\" has nothing left to match once normalised");
       }
-      pending.ids.push_back(static_cast<unsigned int>(impl->patterns.size()));
-      pending.expressions.push_back(expressions[part]);
-      pending.flags.push_back(hyperscan_flags(entry.kind));
-      impl->patterns.push_back(PatternRef{index, entry.kind, static_cast<std::uint8_t>(part)});
+      database.add(expression.text, hyperscan_flags(entry.kind),
+                   static_cast<unsigned int>(impl->patterns.size()));
+      impl->patterns.push_back(PatternRef{index, static_cast<std::uint32_t>(expression.text.size()),
+                                          entry.kind, expression.part});
     }
     pending.has_domains = pending.has_domains || entry.kind == EntryKind::domain;
   }
   std::sort(impl->sha256.begin(), impl->sha256.end());
 
   for (auto& [rules, pending] : by_rules) {
-    std::vector<const char*> pointers;
-    pointers.reserve(pending.expressions.size());
-    for (const std::string& expression : pending.expressions) {
-      pointers.push_back(expression.c_str());
-    }
-    Impl::Pass pass;
+    Impl::Pass& pass = impl->passes.emplace_back();
     pass.rules = rules;
     pass.has_domains = pending.has_domains;
-    hs_compile_error_t* compile_error = nullptr;
-    const hs_error_t status =
-        hs_compile_multi(pointers.data(), pending.flags.data(), pending.ids.data(),
-                         static_cast<unsigned int>(pointers.size()), HS_MODE_BLOCK, nullptr,
-                         &pass.database, &compile_error);
-    if (status != HS_SUCCESS) {
-      std::string message = "could not compile the library";
-      if (compile_error != nullptr) {
-        const int position = compile_error->expression;
-        if (position >= 0 && static_cast<std::size_t>(position) < pending.ids.size()) {
-          const Entry& entry =
-              entries[impl->patterns[pending.ids[static_cast<std::size_t>(position)]].entry];
-          message = (entry.source.empty() ? std::string("an entry") : entry.source) + ": " +
-                    std::string(to_string(entry.kind)) + " \"" + entry.pattern +
-                    "\" does not compile: " + compile_error->message;
-        } else {
-          message += std::string(": ") + compile_error->message;
-        }
-        hs_free_compile_error(compile_error);
+    for (auto [source, target] : {std::pair{&pending.literals, &pass.literals},
+                                  std::pair{&pending.expressions, &pass.expressions}}) {
+      if (auto failure = source->compile(*target, entries, impl->patterns)) {
+        return error(std::move(*failure));
       }
-      return error(std::move(message));
     }
-    impl->passes.push_back(pass);
   }
+  // Hyperscan's compiler allocates several times the database's size on the way
+  // (70 MiB for 50,000 entries, for a 7 MiB result); hand that back to the kernel
+  // so the box does not carry it until the next library.
+  malloc_trim(0);
   return std::shared_ptr<const CompiledLibrary>(new CompiledLibrary(std::move(impl)));
 }
 
@@ -227,8 +283,10 @@ Scanner::Scanner(std::shared_ptr<const CompiledLibrary> library)
   // One scratch serves every database it was allocated for. Only fails when out of
   // memory (or on a corrupt database, which compile() cannot produce).
   for (const auto& pass : impl.passes) {
-    if (hs_alloc_scratch(pass.database, &scratch_->scratch) != HS_SUCCESS) {
-      throw std::bad_alloc();
+    for (const hs_database_t* database : {pass.literals, pass.expressions}) {
+      if (database != nullptr && hs_alloc_scratch(database, &scratch_->scratch) != HS_SUCCESS) {
+        throw std::bad_alloc();
+      }
     }
   }
   scratch_->pattern_seen.assign(impl.patterns.size(), 0);
@@ -247,15 +305,11 @@ struct ScanContext {
   TextForm form = TextForm::plain;
 };
 
-bool strips_trailing_boundary(EntryKind kind) {
-  return kind != EntryKind::regex && kind != EntryKind::url;
-}
-
 }  // namespace
 
 // Hyperscan calls this for every match; it only records (no allocation once the
 // vectors have grown), the verdict is made when all passes are done.
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+static int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                     unsigned int /*flags*/, void* context_pointer) {
   auto& context = *static_cast<ScanContext*>(context_pointer);
   const PatternRef& ref = (*context.patterns)[id];
@@ -264,21 +318,18 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
   }
   Scanner::Scratch& scratch = *context.scratch;
   const std::string& text = scratch.text.text;
-  std::size_t end = std::min<std::size_t>(to, text.size());
-  if (strips_trailing_boundary(ref.kind)) {
-    // The expression consumed the byte after the word (pattern.cpp).
-    while (end > 0 && !is_word_byte(static_cast<unsigned char>(text[end - 1]))) {
-      --end;
-    }
-  }
-  if (end == 0) {
+  const std::size_t end = std::min<std::size_t>(to, text.size());
+  // Literals know their length; a regex's start is never needed (exceptions are
+  // literals).
+  const std::size_t start = is_literal(ref.kind) && ref.length <= end ? end - ref.length : 0;
+  if (end == 0 || (is_literal(ref.kind) && !on_boundaries(ref.kind, text, start, end))) {
     return 0;
   }
   const std::uint32_t raw_end = scratch.text.origin[end - 1] + 1;
   if (ref.kind == EntryKind::exception) {
-    if (scratch.spans.size() < kMaxExceptionSpans && from < text.size()) {
+    if (scratch.spans.size() < kMaxExceptionSpans) {
       scratch.spans.push_back(
-          Scanner::Scratch::Span{ref.entry, scratch.text.origin[from], raw_end});
+          Scanner::Scratch::Span{ref.entry, scratch.text.origin[start], raw_end});
     }
     return 0;
   }
@@ -329,8 +380,12 @@ void Scanner::scan_report(std::string_view text, TextForm form, ScanReport& repo
     // stops the scan); any other error means a corrupt database or scratch, which
     // compile() and the constructor rule out.
     const std::size_t length = std::min<std::size_t>(scratch.text.text.size(), UINT_MAX);
-    hs_scan(pass.database, scratch.text.text.data(), static_cast<unsigned int>(length), 0,
-            scratch.scratch, on_match, &context);
+    for (const hs_database_t* database : {pass.literals, pass.expressions}) {
+      if (database != nullptr) {
+        hs_scan(database, scratch.text.text.data(), static_cast<unsigned int>(length), 0,
+                scratch.scratch, on_match, &context);
+      }
+    }
   }
 
   // Verdicts: an occurrence whose end lies inside an exception's span is suppressed.

@@ -396,6 +396,36 @@ void collapse_repeats(NormalisedText& buffer) {
   buffer.origin.resize(write);
 }
 
+// Stage 6, in place: words and single spaces. A space keeps the origin of the first
+// separator byte it stands for.
+void space_words(NormalisedText& buffer) {
+  std::string& text = buffer.text;
+  std::size_t write = 0;
+  bool last_was_space = false;
+  for (std::size_t read = 0; read < text.size(); ++read) {
+    const auto byte = static_cast<unsigned char>(text[read]);
+    if (is_word_byte(byte)) {
+      text[write] = text[read];
+      buffer.origin[write] = buffer.origin[read];
+      ++write;
+      last_was_space = false;
+      continue;
+    }
+    const std::uint32_t origin = buffer.origin[read];
+    if (is_percent_escape(text, read)) {
+      read += 2;
+    }
+    if (!last_was_space) {
+      text[write] = ' ';
+      buffer.origin[write] = origin;
+      ++write;
+      last_was_space = true;
+    }
+  }
+  text.resize(write);
+  buffer.origin.resize(write);
+}
+
 // The decoded text between stages 1 and 2; one per thread, reused.
 NormalisedText& decoded_scratch() {
   thread_local NormalisedText scratch;
@@ -447,6 +477,9 @@ void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
   }
   if ((rules & kRepeats) != 0) {
     collapse_repeats(out);
+  }
+  if ((rules & kWordSpacing) != 0) {
+    space_words(out);
   }
 }
 

@@ -52,6 +52,11 @@ struct NormalisedText {
 //     and "kill!" stay as they are.
 //  5. repeats (kRepeats): runs of one ASCII letter become one letter, "killlll" →
 //     "kil" (and the entry "kill" → "kil" too, so they meet).
+//  6. word spacing (kWordSpacing, set by the matcher, never by an entry's flags):
+//     every run of non-word bytes and percent escapes becomes one space, so
+//     "how...to - kill%20myself" reads "how to kill myself" and a phrase is one
+//     literal. Apostrophes are separators too ("rhannu'r" holds "rhannu"); an entry
+//     written with one also compiles without it, so "can't" hits "cant" (pattern.cpp).
 //
 // Host names only ever get decoding and accents (kExactRules): they are matched
 // exactly. Works on bytes and never fails; no allocation once `out` has grown.

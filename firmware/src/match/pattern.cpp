@@ -2,111 +2,127 @@
 
 #include <hs.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 
 namespace hm::match {
 namespace {
 
-// How entries become expressions
-// ------------------------------
-// Hyperscan has no look-around, so boundaries are written as a character that is
-// consumed (or ^ / $); the matcher strips the trailing one when it works out where
-// a hit ends (matcher.cpp), and exceptions, compiled with start of match, include
-// the leading one in their span, which is harmless (a hit that ends on it ends
-// before the exception's first letter).
+// How entries become literals
+// ----------------------------
+// Word, phrase, exception and combination entries are normalised with the word-
+// spacing stage on (rules_for), as the text they are looked for in is, so a phrase
+// is its words joined by single spaces and "how+to...kill%20myself" in the text
+// reads "how to kill myself". Domain and url entries are normalised exactly. Every
+// one of them is then a plain literal; Hyperscan finds where it occurs and
+// on_boundaries() decides whether it stands on word or label boundaries, because
+// Hyperscan has no look-around and writing boundaries into regular expressions made
+// a 50,000-entry library take minutes and gigabytes to compile.
 //
-// A "word character" is an ASCII letter or digit or any byte ≥ 0x80
-// (is_word_byte). The normaliser turns every space, punctuation mark and symbol
-// outside ASCII into an ASCII separator, so bytes ≥ 0x80 left in normalised text
-// are letters of other scripts (or bytes that were not UTF-8): "café" is one word
-// and "caf" cannot hit inside it. The database is compiled without HS_FLAG_UTF8
-// (see matcher.cpp), so classes work on bytes. `_` is deliberately *not* a word
-// character (unlike PCRE's \w): URL paths and slugs use it as a space
-// ("Zombie_knife").
-constexpr std::string_view kWordByte = "a-zA-Z0-9\\x80-\\xff";
+// A "word byte" is an ASCII letter or digit or any byte ≥ 0x80 (is_word_byte). The
+// normaliser turns every space, punctuation mark and symbol outside ASCII into an
+// ASCII separator, so bytes ≥ 0x80 left in normalised text are letters of other
+// scripts (or bytes that were not UTF-8): "café" is one word and "caf" cannot hit
+// inside it. `_` is deliberately *not* a word byte (unlike PCRE's \w): URL paths and
+// slugs use it as a space ("Zombie_knife").
 
-// A percent escape (%20, %2C …) in text that was not URL-decoded (a search term, a
-// body) is punctuation too, and the byte before the word is then a hex digit, so
-// it must be spelled out for the boundary to see it.
-constexpr std::string_view kPercentEscape = "%[0-9a-fA-F]{2}";
+// Labels are letters, digits and hyphens (RFC 1035 §2.3.1).
+bool is_label_byte(unsigned char byte) { return is_word_byte(byte) || byte == '-'; }
 
-// Apostrophes inside a word are optional: "can't" hits "cant" and "can't" (the
-// normaliser has already made ’ an ASCII apostrophe).
-constexpr std::string_view kOptionalApostrophe = "'?";
-
-void append_escaped_byte(std::string& out, unsigned char byte) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "\\x%02x", byte);
-  out += buffer;
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// A literal run of (normalised) pattern text: letters and digits as themselves,
-// apostrophes optional, every other byte as \xHH so no entry can carry regex syntax.
-void append_literal(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == '\'') {
-      out += kOptionalApostrophe;
-    } else if ((byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')) {
-      out.push_back(c);
-    } else if (byte >= 'A' && byte <= 'Z') {
-      out.push_back(static_cast<char>(byte - 'A' + 'a'));
-    } else {
-      append_escaped_byte(out, byte);
-    }
+// Before a domain: the start, any byte that cannot be part of a label ('.', '/',
+// '@', ':', space …), or a percent escape ("%2Fexample.com" in a query string).
+bool label_starts_at(std::string_view text, std::size_t start) {
+  if (start == 0 || !is_label_byte(static_cast<unsigned char>(text[start - 1]))) {
+    return true;
   }
+  return start >= 3 && text[start - 3] == '%' && is_hex_digit(text[start - 2]) &&
+         is_hex_digit(text[start - 1]);
 }
 
-// Word boundary before: start of text, a non-word byte, or a percent escape.
-std::string word_start() {
-  return "(?:^|[^" + std::string(kWordByte) + "]|" + std::string(kPercentEscape) + ")";
-}
-
-// Word boundary after: a non-word byte or end of text.
-std::string word_end() { return "(?:[^" + std::string(kWordByte) + "]|$)"; }
-
-// Between a phrase's words: any run of spaces, punctuation, `+`, `_` or percent
-// escapes ("how to kill myself", "how+to+kill+myself", "how%20to%20kill",
-// "how...to - kill"). Unbounded because Hyperscan handles `+` cheaply and a cap
-// would only invent a way round it.
-std::string phrase_separator() {
-  return "(?:[^" + std::string(kWordByte) + "]|" + std::string(kPercentEscape) + ")+";
-}
-
-// Label boundaries (RFC 1035 §2.3.1: labels are letters, digits and hyphens).
-// Before the domain: start, or any byte that cannot be part of a label ('.', '/',
-// '@', ':', space …), so "example.com" hits "www.example.com" and
-// "https://example.com/", never "badexample.com" nor "bad-example.com".
-std::string domain_start() {
-  return "(?:^|[^" + std::string(kWordByte) + "\\-]|" + std::string(kPercentEscape) + ")";
-}
-
-// After the domain: end, a byte that cannot continue a host name (':', '/', '?',
-// space …), or a final dot that is not followed by another label (the root dot of
+// After a domain: the end, a byte that cannot continue a host name (':', '/', '?',
+// space …), or a final dot not followed by another label (the root dot of
 // "example.com." or a full stop in prose). Never ".evil.net": "example.com.evil.net"
 // is evil.net's name, not example.com's.
-std::string domain_end() {
-  const std::string label_byte = std::string(kWordByte) + "\\-";
-  return "(?:$|[^" + label_byte + ".]|\\.(?:$|[^" + label_byte + "]))";
+bool label_ends_at(std::string_view text, std::size_t end) {
+  if (end >= text.size()) {
+    return true;
+  }
+  const auto next = static_cast<unsigned char>(text[end]);
+  if (next == '.') {
+    return end + 1 == text.size() || !is_label_byte(static_cast<unsigned char>(text[end + 1]));
+  }
+  return !is_label_byte(next);
 }
 
-// A phrase (or a single word): its words in order, bounded like a word at both ends,
-// with any run of separators between them. Empty if there are no words left.
-std::string phrase_expression(std::string_view normalised) {
-  const std::vector<std::string> words = words_of(normalised);
-  if (words.empty()) {
+// Word-spaced text holds only word bytes and single spaces, so a word boundary is
+// the start or end of the text or a byte that is not a word byte.
+bool word_starts_at(std::string_view text, std::size_t start) {
+  return start == 0 || !is_word_byte(static_cast<unsigned char>(text[start - 1]));
+}
+
+bool word_ends_at(std::string_view text, std::size_t end) {
+  return end >= text.size() || !is_word_byte(static_cast<unsigned char>(text[end]));
+}
+
+// Word-spaced text less a leading or trailing space (" c++ " → "c").
+std::string trim_spaces(const std::string& text) {
+  const auto first = text.find_first_not_of(' ');
+  if (first == std::string::npos) {
     return {};
   }
-  std::string out = word_start();
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) {
-      out += phrase_separator();
+  return text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+// Spelling variants past this many apostrophes are only "all kept" and "all
+// dropped": 2^n literals would be more than any pattern needs.
+constexpr std::size_t kMaxApostropheVariants = 3;
+
+// The literals of a word-like pattern: normalised with its rules, then word-spaced
+// with its apostrophes as separators and, for each choice of apostrophes, with
+// those dropped ("i'll" → "i l" and "il"), because pupils often leave them out.
+// One empty literal when no word is left.
+std::vector<std::string> spaced_literals(std::string_view pattern, NormaliseRules rules) {
+  const std::string normalised =
+      normalise(pattern, TextForm::plain, static_cast<NormaliseRules>(rules & ~kWordSpacing));
+  std::vector<std::size_t> apostrophes;
+  for (std::size_t i = 0; i < normalised.size(); ++i) {
+    if (normalised[i] == '\'') {
+      apostrophes.push_back(i);
     }
-    append_literal(out, words[i]);
   }
-  out += word_end();
-  return out;
+  std::vector<unsigned> choices;  // bit k set: drop the k-th apostrophe
+  const std::size_t count = apostrophes.size();
+  if (count <= kMaxApostropheVariants) {
+    for (unsigned mask = 0; mask < (1U << count); ++mask) {
+      choices.push_back(mask);
+    }
+  } else {
+    choices = {0U, ~0U};
+  }
+  std::vector<std::string> literals;
+  for (const unsigned mask : choices) {
+    std::string variant;
+    for (std::size_t i = 0, k = 0; i < normalised.size(); ++i) {
+      if (k < count && apostrophes[k] == i) {
+        const bool drop = mask == ~0U || (k < 32 && ((mask >> k) & 1U) != 0);
+        ++k;
+        if (drop) {
+          continue;
+        }
+      }
+      variant.push_back(normalised[i]);
+    }
+    // Only the spacing stage: the rest was applied above.
+    std::string literal = trim_spaces(normalise(variant, TextForm::plain, kWordSpacing));
+    if (std::find(literals.begin(), literals.end(), literal) == literals.end()) {
+      literals.push_back(std::move(literal));
+    }
+  }
+  return literals;
 }
 
 std::string_view trim(std::string_view text) {
@@ -125,9 +141,11 @@ NormaliseRules rules_for(const Entry& entry) {
     case EntryKind::url:
     case EntryKind::regex:
     case EntryKind::sha256: return entry.rules & kExactRules;
-    default: return entry.rules;
+    default: return static_cast<NormaliseRules>(entry.rules | kWordSpacing);
   }
 }
+
+bool is_literal(EntryKind kind) { return kind != EntryKind::regex && kind != EntryKind::sha256; }
 
 std::vector<std::string> words_of(std::string_view pattern) {
   std::vector<std::string> words;
@@ -171,71 +189,62 @@ std::vector<std::string> combination_parts(std::string_view pattern) {
   return parts;
 }
 
-std::vector<std::string> expressions_for(const Entry& entry) {
+std::vector<Expression> expressions_for(const Entry& entry) {
   const NormaliseRules rules = rules_for(entry);
-  std::vector<std::string> out;
+  std::vector<Expression> out;
+  auto add_spaced = [&](std::string_view pattern, std::uint8_t part) {
+    for (std::string& literal : spaced_literals(pattern, rules)) {
+      out.push_back(Expression{std::move(literal), part});
+    }
+  };
   switch (entry.kind) {
-    case EntryKind::word: {
-      // A word is exact: its characters as normalised (apostrophes optional), on word
-      // boundaries, so "kill" never hits "skill" or "killer".
-      const std::string normalised = normalise(entry.pattern, TextForm::plain, rules);
-      if (words_of(normalised).empty()) {
-        out.emplace_back();
-        break;
+    case EntryKind::word:
+    case EntryKind::phrase:
+    case EntryKind::exception: add_spaced(entry.pattern, 0); break;
+    case EntryKind::combination: {
+      const std::vector<std::string> parts = combination_parts(entry.pattern);
+      for (std::size_t part = 0; part < parts.size() && part <= UINT8_MAX; ++part) {
+        add_spaced(parts[part], static_cast<std::uint8_t>(part));
       }
-      std::string expression = word_start();
-      append_literal(expression, normalised);
-      expression += word_end();
-      out.push_back(std::move(expression));
       break;
     }
-    case EntryKind::phrase:
-    case EntryKind::exception:
-      out.push_back(phrase_expression(normalise(entry.pattern, TextForm::plain, rules)));
-      break;
-    case EntryKind::combination:
-      for (const std::string& part : combination_parts(entry.pattern)) {
-        out.push_back(phrase_expression(normalise(part, TextForm::plain, rules)));
-      }
-      break;
     case EntryKind::domain: {
       std::string_view name = entry.pattern;
       if (!name.empty() && name.back() == '.') {
         name.remove_suffix(1);  // "example.com." is example.com
       }
-      std::string expression = domain_start();
-      append_literal(expression, normalise(name, TextForm::host_name, rules));
-      expression += domain_end();
-      out.push_back(std::move(expression));
+      out.push_back(Expression{normalise(name, TextForm::host_name, rules)});
       break;
     }
-    case EntryKind::url: {
-      // The host on a label boundary, as a domain, then the path as a prefix.
-      std::string expression = domain_start();
-      append_literal(expression, normalise(entry.pattern, TextForm::url, rules));
-      out.push_back(std::move(expression));
+    case EntryKind::url:
+      out.push_back(Expression{normalise(entry.pattern, TextForm::url, rules)});
       break;
-    }
-    case EntryKind::regex: out.push_back(entry.pattern); break;
+    case EntryKind::regex: out.push_back(Expression{entry.pattern}); break;
     case EntryKind::sha256: break;
   }
   return out;
 }
 
-bool needs_start_of_match(EntryKind kind) { return kind == EntryKind::exception; }
-
-unsigned int hyperscan_flags(EntryKind kind) {
+unsigned int hyperscan_flags(EntryKind /*kind*/) {
   // CASELESS although normalised text is lower-case: regex entries may be written
   // with capitals, and it costs Hyperscan nothing.
   // Not UTF8: Hyperscan's behaviour on invalid UTF-8 is undefined and network text
   // is often invalid, so expressions work on bytes.
   // No SINGLEMATCH: an occurrence inside an exception's span is suppressed while
   // another may not be, so the matcher sees each (and caps how many it keeps).
-  unsigned int flags = HS_FLAG_CASELESS;
-  if (needs_start_of_match(kind)) {
-    flags |= HS_FLAG_SOM_LEFTMOST;
+  // No SOM_LEFTMOST: a literal's start is its end less its length, and only
+  // literals (exceptions) need a start.
+  return HS_FLAG_CASELESS;
+}
+
+bool on_boundaries(EntryKind kind, std::string_view text, std::size_t start, std::size_t end) {
+  switch (kind) {
+    case EntryKind::domain: return label_starts_at(text, start) && label_ends_at(text, end);
+    case EntryKind::url: return label_starts_at(text, start);
+    case EntryKind::regex:
+    case EntryKind::sha256: return true;
+    default: return word_starts_at(text, start) && word_ends_at(text, end);
   }
-  return flags;
 }
 
 bool applies_to(EntryKind kind, TextForm form) {
@@ -246,10 +255,13 @@ bool applies_to(EntryKind kind, TextForm form) {
 }
 
 std::optional<std::string> check_entry(const Entry& entry) {
-  const std::vector<std::string> expressions = expressions_for(entry);
-  for (const std::string& expression : expressions) {
+  for (const Expression& each : expressions_for(entry)) {
+    const std::string& expression = each.text;
     if (expression.empty()) {
       return "nothing is left of the pattern once normalised; write letters or digits";
+    }
+    if (is_literal(entry.kind)) {
+      continue;  // any non-empty literal compiles
     }
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* compile_error = nullptr;

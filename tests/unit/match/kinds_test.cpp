@@ -263,6 +263,19 @@ TEST(Normalisation, UrduAndWelshWords) {
   EXPECT_EQ(m.hits("lladd fy hunan"), Patterns{});
 }
 
+TEST(Normalisation, ApostrophesSeparateInTextAndAreOptionalInEntries) {
+  Matching m(
+      {make(EntryKind::phrase, "neu bydda i'n rhannu"), make(EntryKind::phrase, "i'll hurt you")});
+  // Welsh "'r" (the) after a word: "rhannu'r" holds "rhannu".
+  EXPECT_EQ(m.hits("anfona lun arall neu bydda i'n rhannu'r un arall"),
+            Patterns{"phrase:neu bydda i'n rhannu"});
+  EXPECT_EQ(m.hits("neu bydda in rhannu"), Patterns{"phrase:neu bydda i'n rhannu"});
+  EXPECT_EQ(m.hits("neu bydda i\xe2\x80\x99n rhannu"), Patterns{"phrase:neu bydda i'n rhannu"});
+  EXPECT_EQ(m.hits("ill hurt you"), Patterns{"phrase:i'll hurt you"});
+  EXPECT_EQ(m.hits("I'll   hurt you!!"), Patterns{"phrase:i'll hurt you"});
+  EXPECT_EQ(m.hits("neu bydda i rhannu"), Patterns{});
+}
+
 TEST(ScanReport, IsReusableAndCleared) {
   Matching m({make(EntryKind::word, "kill")});
   ScanReport report;
