@@ -56,6 +56,13 @@ add_test(NAME integration.library_bundles
     $<TARGET_FILE:hallmonitor> ${CMAKE_SOURCE_DIR}/firmware/library ${HM_SAMPLE_PCAP}
     ${CMAKE_CURRENT_BINARY_DIR}/integration-bundles)
 
+# A bundle imported while a replay runs is swapped in with no packet lost (issue 4).
+add_test(NAME integration.library_swap_replay
+  COMMAND python3 ${HM_INTEGRATION_DIR}/library_swap_replay_test.py
+    $<TARGET_FILE:hallmonitor> $<TARGET_FILE:hallmonitor-trafficgen>
+    ${CMAKE_CURRENT_BINARY_DIR}/integration-swap)
+set_tests_properties(integration.library_swap_replay PROPERTIES TIMEOUT 600)
+
 # USB library updates (issue 4): a FAT image holding good, tampered and foreign bundles
 # through the import script the udev rule starts (needs dosfstools and mtools).
 add_test(NAME integration.usb_library_import
