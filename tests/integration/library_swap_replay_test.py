@@ -2,7 +2,7 @@
 """A bundle imported while a replay runs is swapped in without losing a packet
 (issue 4: "a bundle swapped in during a replay loses no packets").
 
-A generated school day of about 400,000 packets is replayed with two workers against
+A generated school day of about a million packets is replayed with two workers against
 the data folder's active bundle (version 1, the generator's planted concerns). When
 the first batch of captures is committed, version 2 is imported with `library import`,
 as the USB rule does; the running replay's watcher swaps it in between packets. Then:
@@ -24,9 +24,10 @@ from pathlib import Path
 
 from small_library import write_small_library
 
-# Large enough that the replay lasts several seconds after its first commit (the
-# watcher looks every 2 s), small enough to stay well under a minute under ASan.
-TRAFFIC = ["--flows", "25000", "--planted-every", "20", "--duration-minutes", "240",
+# Large enough that reading the packets lasts several seconds after the first commit
+# (the watcher looks every 2 s and stops when the last packet is read; sealing the
+# captures goes on after that), small enough to stay under a minute under ASan.
+TRAFFIC = ["--flows", "70000", "--planted-every", "60", "--duration-minutes", "300",
            "--seed", "4242"]
 
 
@@ -94,6 +95,7 @@ def main():
              f"{by_version}")
     if len(by_version) != 2 or min(by_version.values()) == 0:
         fail(f"captures by library version: {by_version}; expected both 1 and 2")
+    pcap.unlink()  # 800 MB
     print(f"{packets} packets replayed, none lost; {planted} planted concerns stored once "
           f"each, by library version: {by_version}")
 
