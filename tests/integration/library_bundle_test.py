@@ -125,6 +125,18 @@ def main():
     run("library", "match", "--bundle", str(tampered), "--trusted-keys",
         str(data / "trusted-keys"), stdin="x\n", expect=1)
 
+    # The school's own words count too, as they do for the box.
+    school = data / "library" / "school"
+    school.mkdir()
+    (school / "gambling.hml").write_text(
+        "category: gambling\ntitle: Gambling\ndescription: Betting and casino sites.\n\n"
+        "lucky spinz | phrase | 2 | en | a local slot site's name\n")
+    matched = run("library", "match", "--data-dir", str(data),
+                  stdin="try lucky spinz today\n").stdout
+    if json.loads(matched)["hits"][0]["pattern"] != "lucky spinz":
+        fail(f"library match --data-dir ignores the school's own words: {matched}")
+    shutil.rmtree(school)
+
     replayed = run("replay", sample, "--data-dir", str(data))
     if "using the active library bundle (bundle-5" not in replayed.stderr:
         fail(f"replay did not use the active bundle:\n{replayed.stderr}")

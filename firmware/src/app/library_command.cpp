@@ -18,6 +18,7 @@
 #include "crypto/signature.h"
 #include "library/bundle.h"
 #include "library/bundle_store.h"
+#include "library/school_entries.h"
 #include "library/source_format.h"
 #include "match/matcher.h"
 #include "match/normalise.h"
@@ -62,7 +63,8 @@ constexpr std::string_view kUsage =
     "            source folder and report what was mapped and skipped (its --help)\n\n"
     "options:\n"
     "  --library DIR       library source folder (default: the built-in starter library)\n"
-    "  --data-dir DIR      the box's data folder (match: its active bundle)\n"
+    "  --data-dir DIR      the box's data folder (match: its active bundle and the\n"
+    "                      school's own words)\n"
     "  --bundle FILE       match: a bundle, verified against the trusted keys first\n"
     "  --trusted-keys DIR  publisher keys (*.pub) for verify and match --bundle\n"
     "                      (default: DIR/trusted-keys with --data-dir, else\n"
@@ -466,14 +468,12 @@ int run_match(int argc, char** argv) {
     if (!open_bundle_file("match", bundle_file, trusted_keys_of(args), bundle)) return 1;
     compiled = bundle.compiled;
   } else if (!data_dir.empty()) {
-    auto active = library::load_active_library(data_dir);
+    // What the box matches with: the active bundle (else the starter library) and
+    // the school's own words on top.
+    auto active = library::load_school_library(data_dir);
     if (!active) {
       std::cerr << "hallmonitor library match: " << active.error() << '\n';
       return 1;
-    }
-    if (*active == nullptr) {
-      std::cerr << "hallmonitor library match: no bundle is active in " << data_dir
-                << "; matching against the built-in starter library\n";
     }
     compiled = *active;
   }

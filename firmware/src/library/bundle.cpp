@@ -339,6 +339,7 @@ std::optional<BundleProblem> library_of(const Bundle& bundle, match::Library& ou
   out.name = bundle.manifest.publisher;
   out.version = "bundle-" + std::to_string(bundle.manifest.version);
   std::set<std::string> categories;
+  CrossFileDuplicates duplicates;
   for (const BundleSource& source : bundle.sources) {
     auto file = parse_source(source.text, source.name);
     if (!file) {
@@ -359,6 +360,11 @@ std::optional<BundleProblem> library_of(const Bundle& bundle, match::Library& ou
     if (!categories.insert(file->category.id).second) {
       return problem(Rejection::malformed_entry,
                      source.name + ": category \"" + file->category.id + "\" is defined twice");
+    }
+    for (const match::Entry& entry : file->entries) {
+      if (auto repeated = duplicates.add(entry)) {
+        return problem(Rejection::malformed_entry, *repeated);
+      }
     }
     out.categories.push_back(std::move(file->category));
     std::move(file->entries.begin(), file->entries.end(), std::back_inserter(out.entries));

@@ -314,6 +314,13 @@ struct HeaderField {
 
 }  // namespace
 
+std::optional<std::string> CrossFileDuplicates::add(const match::Entry& entry) {
+  const auto [it, inserted] = source_of_.emplace(duplicate_key(entry), entry.source);
+  if (inserted) return std::nullopt;
+  return entry.source + ": " + in_quotes(entry.pattern) + " is already an entry at " + it->second +
+         "; keep it in one category only";
+}
+
 std::string duplicate_key(const match::Entry& entry) {
   switch (entry.kind) {
     case match::EntryKind::word:
@@ -661,7 +668,7 @@ Result<match::Library> load_source_dir(const std::filesystem::path& dir) {
   library.name =
       dir.filename().empty() ? dir.parent_path().filename().string() : dir.filename().string();
   std::string problems;
-  std::map<std::string, std::string> source_of;  // duplicate key → "file:line"
+  CrossFileDuplicates duplicates;
   // FNV-1a (64-bit) over names and contents: a short, stable edition id.
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   auto mix = [&hash](std::string_view bytes) {
@@ -684,11 +691,8 @@ Result<match::Library> load_source_dir(const std::filesystem::path& dir) {
       mix(entry.note);
       mix(std::to_string(entry.rules));
       mix(match::to_string(entry.min_age_group));
-      const std::string key = duplicate_key(entry);
-      if (auto [it, inserted] = source_of.emplace(key, entry.source); !inserted) {
-        problems += (problems.empty() ? "" : "\n") + entry.source + ": " +
-                    in_quotes(entry.pattern) + " is already an entry at " + it->second +
-                    "; keep it in one category only";
+      if (auto repeated = duplicates.add(entry)) {
+        problems += (problems.empty() ? "" : "\n") + *repeated;
       }
     }
     mix(file->category.title);

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,19 @@ Result<match::Library> load_source_dir(const std::filesystem::path& dir);
 // Two entries are the same if the matcher would treat them the same ("Kill myself"
 // and "kill   myself"; combinations in any order): a library holds each once.
 std::string duplicate_key(const match::Entry& entry);
+
+// Entries repeated across the files of one library (within a file, the parser
+// already refuses them): a source folder, a bundle's files.
+class CrossFileDuplicates {
+ public:
+  // nullopt the first time an entry is seen, else the message naming both places:
+  // "drugs.hml:12: "ket" is already an entry at illegal.hml:40; keep it in one
+  // category only".
+  std::optional<std::string> add(const match::Entry& entry);
+
+ private:
+  std::map<std::string, std::string> source_of_;  // duplicate key → "file:line"
+};
 
 // The starter library's folder in the source tree (HM_DEFAULT_LIBRARY_DIR).
 std::filesystem::path default_source_dir();

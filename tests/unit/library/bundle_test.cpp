@@ -159,6 +159,17 @@ TEST_F(BundleTest, AFileNamedAfterAnotherCategoryIsAMalformedEntry) {
   EXPECT_EQ(problem->reason, Rejection::malformed_entry);
 }
 
+// `library build` refuses an entry repeated across files; a bundle made some other
+// way (an older tool, a hand-edited one re-signed) is checked again at import.
+TEST_F(BundleTest, AnEntryRepeatedInAnotherFileIsAMalformedEntry) {
+  const auto problem =
+      open(make_bundle(publisher_, 7, good_sources("Zombie   Knife | phrase | 4 | en\n")));
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->reason, Rejection::malformed_entry);
+  EXPECT_NE(problem->message.find("is already an entry at gambling.hml:7"), std::string::npos)
+      << problem->message;
+}
+
 TEST_F(BundleTest, ANewerFirmwareRequirementIsRefused) {
   BundleManifest needs_future = testing::manifest(7);
   needs_future.min_firmware = "99.0.0";
