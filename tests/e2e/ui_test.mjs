@@ -4,9 +4,9 @@
 // and phone widths — and 401 from every signed-in API route without a session.
 //
 // node ui_test.mjs --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ const args = Object.fromEntries(
 const { chromium } = createRequire(join(args.modules, '/'))('playwright-core');
 const openapi = JSON.parse(readFileSync(fileURLToPath(new URL('../../web/openapi.json', import.meta.url)), 'utf8'));
 
+const sourceDir = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'the blue door at noon';
 const screenshots = join(args.work, 'screenshots');
 const dataDir = join(args.work, 'data');
@@ -172,8 +173,46 @@ async function libraryJourney(page) {
   await page.getByRole('button', { name: 'Remove "bogbrush gang"', exact: true }).click();
   await page.getByText('The school has not added any words yet.').waitFor();
   check(true, 'both school entries are removed');
+  await installLibraryUpdate(page);
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Captures' }).click();
   await page.getByRole('heading', { name: 'Captures' }).waitFor();
+}
+
+// "Install a library update" (issue 4 item 7): a bundle signed by a publisher the box
+// trusts is installed from the browser; the same file again is refused with the reason.
+async function installLibraryUpdate(page) {
+  const publisher = join(args.work, 'publisher');
+  rmSync(`${publisher}.key`, { force: true });
+  rmSync(`${publisher}.pub`, { force: true });
+  execFileSync(args.hallmonitor, ['library', 'keygen', '--out', publisher]);
+  mkdirSync(join(dataDir, 'trusted-keys'), { recursive: true });
+  copyFileSync(`${publisher}.pub`, join(dataDir, 'trusted-keys', 'publisher.pub'));
+  const bundle = join(args.work, 'safer-schools-7.hmlib');
+  execFileSync(args.hallmonitor, ['library', 'build', join(sourceDir, 'firmware', 'library'), '--out', bundle,
+    '--key', `${publisher}.key`, '--version', '7', '--publisher', 'Safer Schools Library']);
+
+  const form = page.locator('form', { has: page.getByRole('heading', { name: 'Install a library update' }) });
+  await form.getByRole('button', { name: 'Install update' }).click();
+  check((await form.getByRole('alert').textContent()).includes('Choose the library update file'),
+    'installing without a file asks for one');
+  await form.getByLabel('Library update file').setInputFiles(bundle);
+  await form.getByRole('button', { name: 'Install update' }).click();
+  const done = form.getByRole('status');
+  await done.waitFor({ timeout: 60000 });
+  check((await done.textContent()).includes('Edition 7 from Safer Schools Library is installed and in use'),
+    'an uploaded bundle is installed and the page says so');
+  const card = page.locator('.library-card').first();
+  await card.filter({ hasText: 'Safer Schools Library' }).waitFor();
+  const inUse = await card.innerText();
+  check(inUse.includes('Edition 7') && inUse.includes('Safer Schools Library'), 'the page shows edition 7 in use');
+  await shot(page, 'library-update-desktop');
+
+  await form.getByLabel('Library update file').setInputFiles(bundle);
+  await form.getByRole('button', { name: 'Install update' }).click();
+  await form.getByRole('alert').waitFor();
+  const refused = await form.getByRole('alert').textContent();
+  check(refused.includes('edition 7 is already in use') && refused.includes('not changed'),
+    `the same update again is refused with the reason (${refused})`);
 }
 
 async function browserJourney(base, setupCode) {

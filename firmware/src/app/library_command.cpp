@@ -300,16 +300,13 @@ int run_import(int argc, char** argv) {
       data_dir, args.words[0], static_cast<std::int64_t>(std::time(nullptr)));
   const library::LibraryEvent& event = outcome.event;
   if (outcome.problem) {
-    audit(data_dir, "library bundle rejected (" + event.reason + "): " + event.detail);
+    audit(data_dir, library::audit_detail(outcome));
     std::cerr << "hallmonitor library import: " << args.words[0] << ": rejected ("
               << library::to_string(outcome.problem->reason) << "): " << outcome.problem->message
               << "\nThe active library is unchanged.\n";
     return 1;
   }
-  audit(data_dir, "library bundle version " + std::to_string(event.version) + " from " +
-                      event.publisher + " (signed by " + event.signer + ") imported and active" +
-                      (event.previous != 0 ? ", replacing version " + std::to_string(event.previous)
-                                           : std::string()));
+  audit(data_dir, library::audit_detail(outcome));
   std::cout << "imported " << args.words[0] << ": version " << event.version << " from "
             << event.publisher << " (signed by " << event.signer << ") is now active";
   if (event.previous != 0) std::cout << "; version " << event.previous << " kept for rollback";

@@ -150,21 +150,54 @@ Result<std::optional<ActiveBundle>> read_active(const std::filesystem::path& dat
   return std::optional<ActiveBundle>{active};
 }
 
+std::string audit_detail(const ImportOutcome& outcome) {
+  const LibraryEvent& event = outcome.event;
+  if (outcome.problem) {
+    return "library bundle rejected (" + event.reason + "): " + event.detail;
+  }
+  return "library bundle version " + std::to_string(event.version) + " from " + event.publisher +
+         " (signed by " + event.signer + ") imported and active" +
+         (event.previous != 0 ? ", replacing version " + std::to_string(event.previous)
+                              : std::string());
+}
+
 ImportOutcome import_bundle(const std::filesystem::path& data_dir,
                             const std::filesystem::path& path, std::int64_t now_unix) {
+  std::vector<std::uint8_t> bytes;
+  if (auto failed = read_bundle_file(path, bytes)) {
+    ImportOutcome outcome;
+    LibraryEvent& event = outcome.event;
+    event.time_unix = now_unix;
+    event.action = "reject";
+    event.reason = std::string(to_string(failed->reason));
+    event.detail = path.filename().string() + ": " + failed->message;
+    outcome.problem = std::move(*failed);
+    (void)append_history(data_dir, event);
+    return outcome;
+  }
+  return import_bundle_bytes(data_dir, bytes, path.filename().string(), now_unix);
+}
+
+ImportOutcome import_bundle_bytes(const std::filesystem::path& data_dir,
+                                  std::span<const std::uint8_t> bytes, const std::string& name,
+                                  std::int64_t now_unix) {
   ImportOutcome outcome;
   LibraryEvent& event = outcome.event;
   event.time_unix = now_unix;
   event.action = "import";
-  event.detail = path.filename().string();
+  event.detail = name;
   const auto reject = [&](BundleProblem problem) {
     event.action = "reject";
     event.reason = std::string(to_string(problem.reason));
-    event.detail = path.filename().string() + ": " + problem.message;
+    event.detail = name + ": " + problem.message;
     outcome.problem = std::move(problem);
     (void)append_history(data_dir, event);
     return outcome;
   };
+  if (bytes.size() > kMaxBundleBytes) {
+    return reject({Rejection::too_large,
+                   "the bundle is larger than " + std::to_string(kMaxBundleBytes >> 20) + " MiB"});
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(bundles_dir(data_dir), ec);
@@ -180,8 +213,6 @@ ImportOutcome import_bundle(const std::filesystem::path& data_dir,
   if (!active) return reject({Rejection::unreadable, active.error()});
   if (*active) event.previous = (*active)->version;
 
-  std::vector<std::uint8_t> bytes;
-  if (auto failed = read_bundle_file(path, bytes)) return reject(std::move(*failed));
   auto keys = load_trusted_keys(trusted_keys_dir(data_dir));
   if (!keys) return reject({Rejection::unreadable, keys.error()});
 

@@ -62,6 +62,15 @@ struct ImportOutcome {
 };
 ImportOutcome import_bundle(const std::filesystem::path& data_dir,
                             const std::filesystem::path& path, std::int64_t now_unix);
+// What the audit log says of an import or a rejection (the command line and the web
+// UI word it the same way).
+std::string audit_detail(const ImportOutcome& outcome);
+
+// The same for a bundle's bytes (uploaded from the web UI); `name` is what the history
+// calls it (the file name the browser gave).
+ImportOutcome import_bundle_bytes(const std::filesystem::path& data_dir,
+                                  std::span<const std::uint8_t> bytes, const std::string& name,
+                                  std::int64_t now_unix);
 
 // Makes the previous bundle active again (after re-verifying it); one step back.
 Result<LibraryEvent> rollback_bundle(const std::filesystem::path& data_dir, std::int64_t now_unix);

@@ -72,8 +72,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read() {
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
-    parser_->body_limit(kMaxBodyBytes);
+    // The largest body any route takes, checked by Beast against Content-Length as the
+    // header ends; read_body() narrows it once the target is known.
+    parser_->body_limit(kMaxUploadBytes);
     beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+    // The header first: its target decides how large a body may be.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                self->on_read(ec);
+                              } else {
+                                self->read_body();
+                              }
+                            });
+  }
+
+  void read_body() {
+    const std::string_view target(parser_->get().target().data(), parser_->get().target().size());
+    const bool upload = target.substr(0, target.find('?')) == kUploadPath;
+    const std::size_t limit = upload ? kMaxUploadBytes : kMaxBodyBytes;
+    // Beast checks a Content-Length against the limit only while parsing the header,
+    // and a chunked body against what is left of it: both are covered here.
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+      on_read(http::error::body_limit);
+      return;
+    }
+    parser_->body_limit(limit);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

@@ -110,13 +110,17 @@ Response Router::handle_api(const Request& request) {
   }
 
   if (changes_state(request.method)) {
-    // CSRF: a cross-site form cannot send JSON, and a browser's Origin must be ours.
+    // CSRF: a cross-site form cannot send JSON (nor octet-stream: another site's
+    // script would need a CORS preflight we never answer), and a browser's Origin
+    // must be ours.
     // (SameSite=Strict already keeps the cookie off cross-site requests; issue 6 adds
     // per-session tokens on top.)
     if (!request.origin.empty() && request.origin != "https://" + request.host) {
       return Response::problem(403, "cross_site", "Requests from other sites are refused.");
     }
-    if (!request.content_type.starts_with("application/json")) {
+    const bool upload =
+        request.path == kUploadPath && request.content_type.starts_with("application/octet-stream");
+    if (!upload && !request.content_type.starts_with("application/json")) {
       return Response::problem(415, "json_required", "Send the request body as JSON.");
     }
   }

@@ -18,6 +18,12 @@ namespace hm::web {
 
 inline constexpr std::string_view kSessionCookie = "hm_session";
 
+// The one route whose body is not JSON: a library bundle uploaded from the Library
+// page, as application/octet-stream (the starter library's is 0.3 MB; larger bundles
+// come on a USB stick, up to library::kMaxBundleBytes).
+inline constexpr std::string_view kUploadPath = "/api/library/bundle";
+inline constexpr std::size_t kMaxUploadBytes = 16 * 1024 * 1024;
+
 // What a handler gets: the request, a database connection, and — on routes that need
 // one — the signed-in user.
 struct ApiContext {

@@ -18,6 +18,7 @@ std::span<const Route> api_routes() {
       Route{"POST", "/api/library/school", Access::signed_in, api::add_school_entry},
       Route{"DELETE", "/api/library/school", Access::signed_in, api::remove_school_entry},
       Route{"POST", "/api/library/test", Access::signed_in, api::test_library},
+      Route{"POST", "/api/library/bundle", Access::signed_in, api::upload_library_bundle},
   };
   return kRoutes;
 }

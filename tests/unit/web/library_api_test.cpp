@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../library/bundle_test_support.h"
+#include "library/bundle_store.h"
 #include "store/accounts.h"
 #include "web/router.h"
 #include "web_fixture.h"
@@ -58,6 +60,20 @@ class LibraryApiTest : public testing::DataDirTest {
     }
   }
 
+  Response upload(const std::vector<std::uint8_t>& bytes, std::string content_type,
+                  std::string name = "update.hmlib") {
+    Request request;
+    request.method = "POST";
+    request.path = std::string(kUploadPath);
+    request.query["name"] = std::move(name);
+    request.body.assign(bytes.begin(), bytes.end());
+    request.content_type = std::move(content_type);
+    request.cookie = cookie_;
+    request.host = "127.0.0.1:8443";
+    request.origin = "https://127.0.0.1:8443";
+    return router_->handle(request);
+  }
+
   nlohmann::json test_phrase(std::string_view text, std::string_view form = "auto") {
     const Response answer = call("POST", "/api/library/test", {{"text", text}, {"form", form}});
     EXPECT_EQ(answer.status, 200) << answer.body;
@@ -88,6 +104,55 @@ TEST_F(LibraryApiTest, NeedsASession) {
   EXPECT_EQ(call("POST", "/api/library/school", kSchoolPhrase).status, 401);
   EXPECT_EQ(call("DELETE", "/api/library/school", kSchoolPhrase).status, 401);
   EXPECT_EQ(call("POST", "/api/library/test", {{"text", "x"}}).status, 401);
+  EXPECT_EQ(call("POST", "/api/library/bundle", {{"x", 1}}).status, 401);
+}
+
+// "Upload a bundle" on the Library page: the checks of `library import`, the new
+// version active (the daemon's watcher swaps it in), every outcome audited.
+TEST_F(LibraryApiTest, UploadsASignedBundleAndRefusesABadOne) {
+  const auto publisher = crypto::generate_signing_key();
+  const auto stranger = crypto::generate_signing_key();
+  std::filesystem::create_directories(library::trusted_keys_dir(data_dir_));
+  library::testing::write_file(library::trusted_keys_dir(data_dir_) / "publisher.pub",
+                               std::string_view(publisher.public_pem));
+  const auto good = library::testing::make_bundle(publisher, 3, library::testing::good_sources());
+
+  EXPECT_EQ(upload(good, "application/octet-stream").status, 401);
+  sign_in();
+  EXPECT_EQ(upload(good, "text/plain").status, 415);  // what a cross-site form can send
+  EXPECT_EQ(upload({}, "application/octet-stream").status, 400);
+
+  const Response accepted = upload(good, "application/octet-stream", "C:\\fakepath\\v3.hmlib");
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  EXPECT_EQ(json(accepted)["version"], 3);
+  EXPECT_EQ(json(accepted)["previous"], 0);
+  EXPECT_EQ(json(call("GET", "/api/library"))["active"]["version"], 3);
+
+  const Response foreign =
+      upload(library::testing::make_bundle(stranger, 4, library::testing::good_sources()),
+             "application/octet-stream");
+  EXPECT_EQ(foreign.status, 422);
+  EXPECT_NE(json(foreign)["message"].get<std::string>().find("unknown publisher"),
+            std::string::npos)
+      << foreign.body;
+  const Response again = upload(good, "application/octet-stream");
+  EXPECT_EQ(again.status, 422);
+  EXPECT_NE(json(again)["message"].get<std::string>().find("edition 3 is already in use"),
+            std::string::npos)
+      << again.body;
+  EXPECT_EQ(json(call("GET", "/api/library"))["active"]["version"], 3);
+
+  const auto audited = audit_details();
+  ASSERT_EQ(audited.size(), 3U);
+  EXPECT_NE(audited[0].find("a.patel library bundle version 3 from Test Publisher"),
+            std::string::npos)
+      << audited[0];
+  EXPECT_NE(audited[1].find("rejected (unknown publisher)"), std::string::npos) << audited[1];
+  EXPECT_NE(audited[2].find("rejected (not newer)"), std::string::npos) << audited[2];
+  const auto history = library::read_history(data_dir_);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 3U);
+  EXPECT_EQ(history->front().detail, "v3.hmlib");  // the browser's name, no path
 }
 
 TEST_F(LibraryApiTest, OverviewShowsTheStarterLibraryWhenNoBundleIsActive) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, request } from '../api';
+import { ApiError, request, upload } from '../api';
 import { ErrorSummary } from '../components/field';
 import { categoryName, severityName } from '../wording';
 import './library.css';
@@ -68,6 +68,11 @@ const libraryApi = {
       kind: entry.kind,
     }),
   test: (text: string, form: string) => request<LibraryTest>('POST', '/api/library/test', { text, form }),
+  upload: (file: File) =>
+    upload<{ version: number; publisher: string; previous: number }>(
+      `/api/library/bundle?${new URLSearchParams({ name: file.name })}`,
+      file,
+    ),
 };
 
 // What each kind of entry is, in the headteacher's words.
@@ -156,6 +161,7 @@ export function LibraryPage({ onSessionEnded }: { onSessionEnded: () => void }) 
       {overview && (
         <>
           <ActiveLibrary overview={overview} />
+          {overview.can_edit && <UploadBundle onInstalled={load} failed={failed} />}
           <SchoolWords overview={overview} onChanged={load} failed={failed} />
           {overview.can_edit && <AddWord overview={overview} onAdded={load} failed={failed} />}
           <TestPhrase failed={failed} />
@@ -220,6 +226,66 @@ function ActiveLibrary({ overview }: { overview: LibraryOverview }) {
         </details>
       )}
     </div>
+  );
+}
+
+// The same update a USB stick brings, from a file the publisher sent by email or
+// download: checked, installed and used within seconds, or refused with the reason.
+function UploadBundle({ onInstalled, failed }: { onInstalled: () => Promise<void>; failed: EditProps['failed'] }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setError(null);
+    setDone(null);
+    if (!file) {
+      setError('Choose the library update file first (its name ends in .hmlib).');
+      return;
+    }
+    setBusy(true);
+    try {
+      const installed = await libraryApi.upload(file);
+      setDone(
+        `Edition ${installed.version} from ${installed.publisher} is installed and in use.` +
+          (installed.previous ? ` Edition ${installed.previous} is kept in case you need to go back.` : ''),
+      );
+      await onInstalled();
+    } catch (failure) {
+      failed(failure, setError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card library-card" onSubmit={(event) => void submit(event)} aria-labelledby="upload-heading">
+      <h2 id="upload-heading">Install a library update</h2>
+      <p class="quiet">
+        Updates come from the library's publisher as a file ending in .hmlib, on a USB stick or by download. The box
+        checks the publisher's signature before it uses one.
+      </p>
+      <ErrorSummary message={error} />
+      {done && (
+        <p class="alert alert-success" role="status">
+          {done}
+        </p>
+      )}
+      <div class="field">
+        <label for="bundle-file">Library update file</label>
+        <input
+          id="bundle-file"
+          type="file"
+          accept=".hmlib"
+          onChange={(event) => setFile((event.target as HTMLInputElement).files?.[0] ?? null)}
+        />
+      </div>
+      <button type="submit" class="button" disabled={busy}>
+        {busy ? 'Installing…' : 'Install update'}
+      </button>
+    </form>
   );
 }
 

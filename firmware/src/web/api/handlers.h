@@ -23,6 +23,7 @@ Response library_overview(ApiContext& context);
 Response add_school_entry(ApiContext& context);
 Response remove_school_entry(ApiContext& context);
 Response test_library(ApiContext& context);
+Response upload_library_bundle(ApiContext& context);
 
 // The public view of an account (never its password data).
 nlohmann::json user_json(const store::User& user);

@@ -195,6 +195,18 @@ Response forbidden_to_edit() {
                            "the school's own words.");
 }
 
+// The file name the browser gave, as the history shows it: the last path part,
+// printable ASCII only, at most 80 bytes.
+std::string upload_name(const std::optional<std::string>& given) {
+  std::string name;
+  const std::string raw = given.value_or("uploaded.hmlib");
+  for (const char c :
+       raw.substr(raw.find_last_of("/\\") == std::string::npos ? 0 : raw.find_last_of("/\\") + 1)) {
+    if (c >= 0x20 && c < 0x7f && name.size() < 80) name.push_back(c);
+  }
+  return name.empty() ? "uploaded.hmlib" : name;
+}
+
 }  // namespace
 
 Response library_overview(ApiContext& context) {
@@ -317,6 +329,50 @@ Response remove_school_entry(ApiContext& context) {
     return Response::problem(500, "audit_unavailable", committed.error());
   }
   return Response::json(200, {{"removed", entry_json(*removed)}});
+}
+
+// "Upload a bundle": the same checks and history as `library import` and the USB
+// stick; the running pipeline picks the new bundle up within seconds.
+Response upload_library_bundle(ApiContext& context) {
+  if (!may_edit_library(*context.user)) {
+    return Response::problem(403, "not_allowed",
+                             "Only the headteacher or the designated safeguarding lead can "
+                             "change the library.");
+  }
+  if (context.request.body.empty()) {
+    return Response::problem(400, "invalid", "Choose a library bundle file (.hmlib) to upload.");
+  }
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(context.request.body.data());
+  const library::ImportOutcome outcome =
+      library::import_bundle_bytes(context.data_dir, {bytes, context.request.body.size()},
+                                   upload_name(context.request.query_value("name")),
+                                   static_cast<std::int64_t>(std::time(nullptr)));
+  // The bundle is in use either way now; an audit failure is reported, not undone
+  // (the history file has the event too).
+  const auto audited =
+      store::AuditLog(context.db)
+          .append(context.user->username, "library_change", library::audit_detail(outcome));
+  if (outcome.problem && outcome.problem->reason == library::Rejection::not_newer) {
+    return Response::problem(422, "bundle_rejected",
+                             "The library was not changed: edition " +
+                                 std::to_string(outcome.event.previous) +
+                                 " is already in use, and this file holds edition " +
+                                 std::to_string(outcome.event.version) +
+                                 ". Only a newer edition from the publisher can replace it.");
+  }
+  if (outcome.problem) {
+    return Response::problem(422, "bundle_rejected",
+                             "The library was not changed: this bundle was refused (" +
+                                 std::string(library::to_string(outcome.problem->reason)) + "). " +
+                                 outcome.problem->message);
+  }
+  const library::LibraryEvent& event = outcome.event;
+  nlohmann::json body = {{"version", event.version},
+                         {"publisher", event.publisher},
+                         {"signer", event.signer},
+                         {"previous", event.previous},
+                         {"audited", static_cast<bool>(audited)}};
+  return Response::json(201, body);
 }
 
 Response test_library(ApiContext& context) {
