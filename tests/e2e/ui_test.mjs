@@ -178,6 +178,34 @@ async function libraryJourney(page) {
   await page.getByRole('heading', { name: 'Captures' }).waitFor();
 }
 
+// How long captures are kept (issue 5 item 2): every category with its recommended
+// period, a change saved and still there after a reload, a bad value refused.
+async function retentionJourney(page) {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'How long captures are kept' }).waitFor();
+  const drugs = page.getByLabel('Drugs (days)');
+  check((await drugs.inputValue()) === '30' && (await page.getByLabel('Suicide (days)').inputValue()) === '365',
+    'the Settings page shows each category\'s recommended period');
+  await drugs.fill('3');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const refused = await page.getByRole('alert').textContent();
+  check(refused.includes('Drugs: keep captures for 7 to 3650 days'), `a period too short is refused (${refused})`);
+  check(await drugs.evaluate((input) => input === document.activeElement), 'the refused field gets the focus');
+  await drugs.fill('60');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const saved = await page.getByRole('status').textContent();
+  check(saved.includes('Drugs: 60 days'), 'a changed period is saved and the page says so');
+  await shot(page, 'settings-desktop');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, 'settings-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.reload();
+  await page.getByRole('heading', { name: 'How long captures are kept' }).waitFor();
+  await page.getByLabel('Drugs (days)').waitFor();
+  await page.waitForFunction(() => document.getElementById('retention-drugs')?.value === '60');
+  check(true, 'after a reload the new period is still there');
+}
+
 // "Install a library update" (issue 4 item 7): a bundle signed by a publisher the box
 // trusts is installed from the browser; the same file again is refused with the reason.
 async function installLibraryUpdate(page) {
@@ -323,6 +351,7 @@ async function browserJourney(base, setupCode) {
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await libraryJourney(page);
+    await retentionJourney(page);
 
     // Sign out: the session ends on the server too.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -6,6 +6,7 @@ import { SetupPage } from './pages/setup';
 import { LoginPage } from './pages/login';
 import { CapturesPage } from './pages/captures';
 import { LibraryPage } from './pages/library';
+import { SettingsPage } from './pages/settings';
 
 type State =
   | { kind: 'loading' }
@@ -13,6 +14,9 @@ type State =
   | { kind: 'setup' }
   | { kind: 'signed_out' }
   | { kind: 'signed_in'; user: User };
+
+// The pages a signed-in person can open; any other address shows the captures.
+const signedInPages = ['/captures', '/library', '/settings'];
 
 // Decides which page the visitor may see: setup until the box is set up, then sign-in,
 // then the signed-in pages.
@@ -47,7 +51,7 @@ export function App() {
   useEffect(() => {
     if (state.kind === 'setup' && pathname !== '/setup') navigate('/setup', { replace: true });
     if (state.kind === 'signed_out' && pathname !== '/login') navigate('/login', { replace: true });
-    if (state.kind === 'signed_in' && pathname !== '/captures' && pathname !== '/library') {
+    if (state.kind === 'signed_in' && !signedInPages.includes(pathname)) {
       navigate('/captures', { replace: true });
     }
   }, [state.kind, pathname]);
@@ -97,6 +101,8 @@ export function App() {
         >
           {pathname === '/library' ? (
             <LibraryPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
+          ) : pathname === '/settings' ? (
+            <SettingsPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
           ) : (
             <CapturesPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
           )}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 // A very small router over the History API: the server answers every page path with
 // index.html, and the app decides what to show from location.pathname.
-export type PagePath = '/setup' | '/login' | '/captures' | '/library';
+export type PagePath = '/setup' | '/login' | '/captures' | '/library' | '/settings';
 
 const listeners = new Set<() => void>();
 

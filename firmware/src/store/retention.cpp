@@ -27,12 +27,16 @@ constexpr std::array kDefaults = {
     DefaultRetention{"sextortion", 365},
     DefaultRetention{"extremism", 365},
     DefaultRetention{"illegal", 365},
-    // Harm between pupils: long enough to see a pattern over a term and its holiday.
+    DefaultRetention{"child-sexual-exploitation", 365},
+    DefaultRetention{"self-harm", 365},
+    // Harm between pupils, and a pupil's wellbeing: long enough to see a pattern over
+    // a term and its holiday.
     DefaultRetention{"bullying", 120},
     DefaultRetention{"violence", 120},
     DefaultRetention{"weapons", 120},
     DefaultRetention{"gangs", 120},
     DefaultRetention{"discrimination", 120},
+    DefaultRetention{"mental-health-and-wellbeing", 120},
     // Mostly low severity and high volume: four weekly reviews, then gone.
     DefaultRetention{"drugs", 30},
     DefaultRetention{"pornography", 30},

@@ -19,6 +19,8 @@ std::span<const Route> api_routes() {
       Route{"DELETE", "/api/library/school", Access::signed_in, api::remove_school_entry},
       Route{"POST", "/api/library/test", Access::signed_in, api::test_library},
       Route{"POST", "/api/library/bundle", Access::signed_in, api::upload_library_bundle},
+      Route{"GET", "/api/settings/retention", Access::signed_in, api::retention_settings},
+      Route{"PUT", "/api/settings/retention", Access::signed_in, api::set_retention},
   };
   return kRoutes;
 }

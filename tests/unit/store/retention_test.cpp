@@ -67,6 +67,9 @@ TEST_F(RetentionTest, DefaultsKeepSeriousCategoriesLonger) {
   EXPECT_EQ(default_retention_days("pornography"), 30);
   EXPECT_EQ(default_retention_days("bullying"), 120);
   EXPECT_EQ(default_retention_days("suicide"), 365);
+  EXPECT_EQ(default_retention_days("child-sexual-exploitation"), 365);
+  EXPECT_EQ(default_retention_days("self-harm"), 365);
+  EXPECT_EQ(default_retention_days("mental-health-and-wellbeing"), 120);
   EXPECT_EQ(default_retention_days("a_category_added_later"), kDefaultRetentionDays);
 }
 

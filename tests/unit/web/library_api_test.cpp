@@ -13,53 +13,8 @@
 namespace hm::web {
 namespace {
 
-constexpr std::string_view kPassword = "the blue door at noon";
-
-class LibraryApiTest : public testing::DataDirTest {
+class LibraryApiTest : public testing::ApiTest {
  protected:
-  void SetUp() override {
-    DataDirTest::SetUp();
-    pool_.emplace(data_dir_);
-    router_.emplace(*pool_);
-  }
-
-  Response call(std::string method, std::string path, const nlohmann::json& body = nullptr) {
-    Request request;
-    request.method = std::move(method);
-    request.path = std::move(path);
-    if (!body.is_null()) request.body = body.dump();
-    request.content_type = "application/json";
-    request.cookie = cookie_;
-    request.host = "127.0.0.1:8443";
-    request.origin = "https://127.0.0.1:8443";
-    return router_->handle(request);
-  }
-
-  static nlohmann::json json(const Response& response) {
-    return nlohmann::json::parse(response.body);
-  }
-
-  void sign_in() {
-    std::string code;
-    {
-      auto db = store::Database::open(data_dir_);
-      code = store::ensure_setup_code(**db);
-    }
-    ASSERT_EQ(call("POST", "/api/setup",
-                   {{"setup_code", code},
-                    {"display_name", "Anita Patel"},
-                    {"username", "a.patel"},
-                    {"password", kPassword}})
-                  .status,
-              201);
-    const Response login =
-        call("POST", "/api/login", {{"username", "a.patel"}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
-
   Response upload(const std::vector<std::uint8_t>& bytes, std::string content_type,
                   std::string name = "update.hmlib") {
     Request request;
@@ -80,19 +35,7 @@ class LibraryApiTest : public testing::DataDirTest {
     return json(answer);
   }
 
-  std::vector<std::string> audit_details() {
-    auto db = store::Database::open(data_dir_);
-    store::Statement rows(**db,
-                          "SELECT actor || ' ' || detail FROM audit_log WHERE action = "
-                          "'library_change' ORDER BY id");
-    std::vector<std::string> details;
-    while (rows.step()) details.push_back(rows.column_text(0));
-    return details;
-  }
-
-  std::optional<DatabasePool> pool_;
-  std::optional<Router> router_;
-  std::string cookie_;
+  std::vector<std::string> audit_details() { return ApiTest::audit_details("library_change"); }
 };
 
 const nlohmann::json kSchoolPhrase = {{"category", "bullying"}, {"pattern", "bogbrush gang"},

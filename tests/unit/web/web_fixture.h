@@ -6,10 +6,15 @@
 #include <random>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "evidence/capture.h"
+#include "store/accounts.h"
 #include "store/capture_repository.h"
 #include "store/database.h"
 #include "store/key_store.h"
+#include "web/database_pool.h"
+#include "web/router.h"
 
 namespace hm::web::testing {
 
@@ -49,6 +54,72 @@ class DataDirTest : public ::testing::Test {
   }
 
   std::filesystem::path data_dir_;
+};
+
+// The API through the router, as the browser calls it, with the headteacher's
+// account made at setup and signed in by sign_in().
+class ApiTest : public DataDirTest {
+ protected:
+  static constexpr std::string_view kPassword = "the blue door at noon";
+
+  void SetUp() override {
+    DataDirTest::SetUp();
+    pool_.emplace(data_dir_);
+    router_.emplace(*pool_);
+  }
+
+  Response call(std::string method, std::string path, const nlohmann::json& body = nullptr) {
+    Request request;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    if (!body.is_null()) request.body = body.dump();
+    request.content_type = "application/json";
+    request.cookie = cookie_;
+    request.host = "127.0.0.1:8443";
+    request.origin = "https://127.0.0.1:8443";
+    return router_->handle(request);
+  }
+
+  static nlohmann::json json(const Response& response) {
+    return nlohmann::json::parse(response.body);
+  }
+
+  void sign_in() {
+    std::string code;
+    {
+      auto db = store::Database::open(data_dir_);
+      code = store::ensure_setup_code(**db);
+    }
+    ASSERT_EQ(call("POST", "/api/setup",
+                   {{"setup_code", code},
+                    {"display_name", "Anita Patel"},
+                    {"username", "a.patel"},
+                    {"password", kPassword}})
+                  .status,
+              201);
+    const Response login =
+        call("POST", "/api/login", {{"username", "a.patel"}, {"password", kPassword}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    for (const auto& [name, value] : login.headers) {
+      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
+    }
+  }
+
+  // "actor detail" of each audit entry with this action, oldest first.
+  std::vector<std::string> audit_details(std::string_view action) {
+    auto db = store::Database::open(data_dir_);
+    store::Statement rows(**db,
+                          "SELECT actor || ' ' || detail FROM audit_log WHERE action = ? ORDER "
+                          "BY id");
+    rows.bind(1, action);
+    std::vector<std::string> details;
+    while (rows.step()) details.push_back(rows.column_text(0));
+    return details;
+  }
+
+  std::optional<DatabasePool> pool_;
+  std::optional<Router> router_;
+  std::string cookie_;
 };
 
 }  // namespace hm::web::testing

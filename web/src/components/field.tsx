@@ -9,7 +9,7 @@ interface FieldProps {
   type?: 'text' | 'password';
   autocomplete?: string;
   invalid?: boolean;
-  extra?: JSX.HTMLAttributes<HTMLInputElement>;
+  extra?: JSX.InputHTMLAttributes<HTMLInputElement>;
 }
 
 // A labelled input with an optional hint, tied together for screen readers.

@@ -27,6 +27,7 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
             <nav class="pages" aria-label="Pages">
               <PageLink path="/captures" label="Captures" current={pathname} />
               <PageLink path="/library" label="Library" current={pathname} />
+              <PageLink path="/settings" label="Settings" current={pathname} />
             </nav>
           )}
           {user && (

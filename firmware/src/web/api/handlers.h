@@ -25,6 +25,10 @@ Response remove_school_entry(ApiContext& context);
 Response test_library(ApiContext& context);
 Response upload_library_bundle(ApiContext& context);
 
+// settings.cpp — how long captures are kept
+Response retention_settings(ApiContext& context);
+Response set_retention(ApiContext& context);
+
 // The public view of an account (never its password data).
 nlohmann::json user_json(const store::User& user);
 

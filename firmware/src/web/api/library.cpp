@@ -11,6 +11,7 @@
 #include "match/normalise.h"
 #include "store/audit_log.h"
 #include "web/api/handlers.h"
+#include "web/api/json_fields.h"
 
 namespace hm::web::api {
 namespace {
@@ -181,12 +182,6 @@ std::string_view form_name(match::TextForm form) {
     case match::TextForm::plain: return "text";
   }
   return "text";
-}
-
-std::optional<std::string> string_field(const nlohmann::json& body, std::string_view name) {
-  const auto found = body.find(name);
-  if (found == body.end() || !found->is_string()) return std::nullopt;
-  return found->get<std::string>();
 }
 
 Response forbidden_to_edit() {

@@ -1,0 +1,78 @@
+// How long captures are kept, set from the browser (firmware/src/web/api/settings.cpp):
+// every category with its default, a change stored and audited, bad values refused.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/retention.h"
+#include "web_fixture.h"
+
+namespace hm::web {
+namespace {
+
+class SettingsApiTest : public testing::ApiTest {};
+
+TEST_F(SettingsApiTest, NeedsASession) {
+  EXPECT_EQ(call("GET", "/api/settings/retention").status, 401);
+  EXPECT_EQ(call("PUT", "/api/settings/retention", {{"category", "drugs"}, {"days", 60}}).status,
+            401);
+}
+
+TEST_F(SettingsApiTest, ListsEveryCategoryWithItsDefault) {
+  sign_in();
+  const Response answer = call("GET", "/api/settings/retention");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const auto body = json(answer);
+  EXPECT_EQ(body["categories"].size(), 17U);
+  EXPECT_EQ(body["min_days"], store::kMinimumRetentionDays);
+  EXPECT_EQ(body["max_days"], store::kMaximumRetentionDays);
+  EXPECT_TRUE(body["can_edit"].get<bool>());
+  for (const auto& category : body["categories"]) {
+    EXPECT_EQ(category["days"], category["default_days"]) << category.dump();
+    if (category["id"] == "suicide") {
+      EXPECT_EQ(category["default_days"], 365);
+    }
+    if (category["id"] == "drugs") {
+      EXPECT_EQ(category["default_days"], 30);
+    }
+  }
+}
+
+TEST_F(SettingsApiTest, AChangeIsStoredUsedByThePurgeAndAudited) {
+  sign_in();
+  const Response changed =
+      call("PUT", "/api/settings/retention", {{"category", "drugs"}, {"days", 60}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json(changed)["days"], 60);
+  for (const auto& category : json(call("GET", "/api/settings/retention"))["categories"]) {
+    if (category["id"] == "drugs") {
+      EXPECT_EQ(category["days"], 60);
+    }
+  }
+  {
+    auto db = store::Database::open(data_dir_);
+    EXPECT_EQ(store::retention_days(**db, "drugs"), 60);  // what the hourly purge reads
+  }
+  EXPECT_EQ(audit_details("settings_change"),
+            std::vector<std::string>{"a.patel retention of drugs: 30 -> 60 days"});
+}
+
+TEST_F(SettingsApiTest, RefusesUnknownCategoriesAndDaysOutOfRange) {
+  sign_in();
+  const auto put = [&](const nlohmann::json& body) {
+    return call("PUT", "/api/settings/retention", body);
+  };
+  EXPECT_EQ(put({{"category", "drugs"}, {"days", 6}}).status, 400);
+  EXPECT_EQ(put({{"category", "drugs"}, {"days", 3651}}).status, 400);
+  EXPECT_EQ(put({{"category", "drugs"}, {"days", "60"}}).status, 400);
+  EXPECT_EQ(put({{"category", "homework"}, {"days", 60}}).status, 400);
+  EXPECT_EQ(put({{"days", 60}}).status, 400);
+  const Response out_of_range = put({{"category", "suicide"}, {"days", 2}});
+  EXPECT_NE(json(out_of_range)["message"].get<std::string>().find("7 to 3650 days"),
+            std::string::npos)
+      << out_of_range.body;
+  EXPECT_TRUE(audit_details("settings_change").empty());
+}
+
+}  // namespace
+}  // namespace hm::web
