@@ -97,7 +97,8 @@ def main():
 
     # An incident holding one of the pupil's captures, with a sealed note naming her.
     opened = admin(hallmonitor, "incident", "open", "--data-dir", str(data_dir), "--title",
-                   "Self-harm searches, Year 5", "--capture", str(target["id"]), "--username",
+                   "Jolene Quartermaine: self-harm searches", "--capture", str(target["id"]),
+                   "--username",
                    "a.patel", "--json")
     if opened.returncode != 0:
         fail(f"incident open failed: {opened.stderr}")
@@ -109,8 +110,14 @@ def main():
         fail(f"incident note failed: {noted.stderr}")
     listed = json.loads(admin(hallmonitor, "incident", "list", "--data-dir", str(data_dir),
                               "--json").stdout)
-    if [(i["id"], i["status"], i["captures"]) for i in listed] != [(incident, "open", 1)]:
-        fail(f"incident list: {listed}")
+    if [(i["id"], i["status"], i["captures"], i["title"]) for i in listed] != \
+            [(incident, "open", 1, None)]:
+        fail(f"incident list without a key shows more than it should: {listed}")
+    opened_list = json.loads(admin(hallmonitor, "incident", "list", "--data-dir", str(data_dir),
+                                   "--json", "--username", "a.patel",
+                                   stdin=PASSWORD + "\n").stdout)
+    if [i["title"] for i in opened_list] != ["Jolene Quartermaine: self-harm searches"]:
+        fail(f"incident list with a key does not open the title: {opened_list}")
     report = workdir / "incident.html"
     if admin(hallmonitor, "incident", "export", str(incident), "--data-dir", str(data_dir),
              "--username", "a.patel", "--out", str(report),
@@ -121,7 +128,7 @@ def main():
                      stdin=PASSWORD + "\n")
     html = report.read_text() if report.exists() else ""
     if exported.returncode != 0 or "referred to CAMHS" not in html or \
-            "Self-harm searches, Year 5" not in html or "Exported from hallmonitor by a.patel" \
+            "Jolene Quartermaine: self-harm searches" not in html or "Exported from hallmonitor by a.patel" \
             not in html or target["host"] not in html:
         fail(f"incident export: {exported.stderr} {html[:400]}")
     print(f"incident {incident} exported ({len(html)} bytes of HTML)")

@@ -34,9 +34,16 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
   return value;
 }
 
-evidence::ReportIncident report_incident(const store::Incident& incident) {
-  return {incident.id,        incident.title,     incident.open,     incident.opened_us,
-          incident.opened_by, incident.closed_us, incident.closed_by};
+// The incident for a report, its sealed title opened with the key.
+evidence::ReportIncident report_incident(const store::Incident& incident,
+                                         const crypto::SecretBytes& key) {
+  return {incident.id,
+          store::open_title(incident, key).value_or("(the title does not open with this key)"),
+          incident.open,
+          incident.opened_us,
+          incident.opened_by,
+          incident.closed_us,
+          incident.closed_by};
 }
 
 // Writes the report next to its final name and renames it, so a half-written file is
@@ -72,7 +79,7 @@ int incident_export(store::Database& db, const AdminOptions& options, std::int64
   if (!key) return fail("incident export", key.error());
 
   evidence::IncidentReport report;
-  report.incident = report_incident(*incident);
+  report.incident = report_incident(*incident, *key);
   store::CaptureRepository captures(db);
   for (const std::int64_t capture_id : incidents.capture_ids(id)) {
     auto capture = captures.find(capture_id);
@@ -116,13 +123,20 @@ int incident_export(store::Database& db, const AdminOptions& options, std::int64
   return 0;
 }
 
-void print_incidents(const std::vector<store::Incident>& incidents, bool json) {
+// Titles are sealed: shown only when a key was given (`titles` holds them, in order).
+void print_incidents(const std::vector<store::Incident>& incidents,
+                     const std::optional<std::vector<std::string>>& titles, bool json) {
+  const auto title_of = [&](std::size_t index) -> nlohmann::json {
+    if (titles) return (*titles)[index];
+    return nullptr;
+  };
   if (json) {
     auto list = nlohmann::json::array();
-    for (const auto& incident : incidents) {
+    for (std::size_t i = 0; i < incidents.size(); ++i) {
+      const auto& incident = incidents[i];
       list.push_back(
           {{"id", incident.id},
-           {"title", incident.title},
+           {"title", title_of(i)},
            {"status", incident.open ? "open" : "closed"},
            {"opened_us", incident.opened_us},
            {"opened_by", incident.opened_by},
@@ -134,11 +148,41 @@ void print_incidents(const std::vector<store::Incident>& incidents, bool json) {
     return;
   }
   if (incidents.empty()) std::cout << "No incidents.\n";
-  for (const auto& incident : incidents) {
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    const auto& incident = incidents[i];
     std::cout << incident.id << "  " << (incident.open ? "open  " : "closed") << "  "
               << evidence::format_utc(incident.opened_us) << "  " << incident.captures
-              << " captures  " << incident.title << '\n';
+              << " captures  " << (titles ? (*titles)[i] : std::string("(title sealed)")) << '\n';
   }
+  if (!titles && !incidents.empty()) {
+    std::cout << "Titles are sealed: add --username NAME (password on standard input) or "
+                 "--recovery-key to read them.\n";
+  }
+}
+
+// `incident list`: titles opened only with a key, and that look audited.
+int incident_list(store::Database& db, const AdminOptions& options) {
+  const auto incidents = store::IncidentRepository(db).list();
+  if (options.username.empty() && !options.recovery_key) {
+    print_incidents(incidents, std::nullopt, options.json);
+    return 0;
+  }
+  std::string actor;
+  auto key = unlock(db, options, actor);
+  if (!key) return fail("incident list", key.error());
+  std::vector<std::string> titles;
+  for (const auto& incident : incidents) {
+    titles.push_back(
+        store::open_title(incident, *key).value_or("(the title does not open with this key)"));
+  }
+  if (auto audited = store::AuditLog(db).append(
+          actor, "evidence_view", "incident list: " + std::to_string(titles.size()) + " titles");
+      !audited) {
+    return fail("incident list",
+                "the audit log cannot be written, so nothing is shown: " + audited.error());
+  }
+  print_incidents(incidents, titles, options.json);
+  return 0;
 }
 
 }  // namespace
@@ -179,13 +223,18 @@ int incident_command(store::Database& db, const AdminOptions& options) {
   const auto& arguments = options.arguments;
   const std::string_view verb = arguments.empty() ? std::string_view() : arguments.front();
   store::IncidentRepository incidents(db);
-  if (verb == "list") {
-    print_incidents(incidents.list(), options.json);
-    return 0;
+  // Titles written before they were sealed (migration 5) are sealed now.
+  if (auto public_key = store::KeyStore(db).public_key()) {
+    if (auto sealed = incidents.seal_clear_titles(*public_key); !sealed) {
+      return fail("incident", sealed.error());
+    }
   }
+  if (verb == "list") return incident_list(db, options);
   if (verb == "open") {
     if (options.title.empty()) return fail("incident open", "--title TEXT is required", 2);
-    auto id = incidents.open(options.title, console_actor(options));
+    auto public_key = store::KeyStore(db).ensure_key_pair();
+    if (!public_key) return fail("incident open", public_key.error());
+    auto id = incidents.open(options.title, *public_key, console_actor(options));
     if (!id) return fail("incident open", id.error());
     if (!options.captures.empty()) {
       if (auto added = incidents.add_captures(*id, options.captures, console_actor(options));
@@ -245,7 +294,7 @@ int subject_access(store::Database& db, const AdminOptions& options) {
   report.devices = records->devices;
   for (auto& row : records->captures) report.captures.push_back({row.capture, row.opened});
   for (const auto& incident : records->incidents) {
-    report.incidents.push_back(report_incident(incident));
+    report.incidents.push_back(report_incident(incident, *key));
   }
   report.exported_by = actor;
   report.exported_us = store::now_us();

@@ -11,7 +11,8 @@ namespace {
 constexpr std::string_view kIncidentColumns =
     "i.id, i.title, i.closed_us IS NULL, i.opened_us, i.opened_by, coalesce(i.closed_us, 0), "
     "coalesce(i.closed_by, ''), "
-    "(SELECT count(*) FROM incident_captures c WHERE c.incident_id = i.id)";
+    "(SELECT count(*) FROM incident_captures c WHERE c.incident_id = i.id), "
+    "coalesce(i.sealed_title, x'')";
 
 Incident read_incident(const Statement& row) {
   Incident incident;
@@ -23,6 +24,7 @@ Incident read_incident(const Statement& row) {
   incident.closed_us = row.column_int(5);
   incident.closed_by = row.column_text(6);
   incident.captures = row.column_int(7);
+  incident.sealed_title = row.column_blob(8);
   return incident;
 }
 
@@ -38,25 +40,53 @@ Status audited(Database& db, Transaction& transaction, std::string_view actor,
 
 }  // namespace
 
-Result<std::int64_t> IncidentRepository::open(std::string_view title, std::string_view actor,
-                                              TimeUs now) {
+Result<std::int64_t> IncidentRepository::open(std::string_view title,
+                                              std::span<const std::uint8_t> public_key,
+                                              std::string_view actor, TimeUs now) {
   if (title.empty() || title.size() > kMaxIncidentTitle) {
     return error("an incident needs a title of 1 to " + std::to_string(kMaxIncidentTitle) +
-                 " characters (no pupil's name: it is listed without a key)");
+                 " characters");
   }
+  if (!crypto::valid_public_key(public_key)) return error("the box has no evidence public key");
   Transaction transaction(db_);
-  Statement insert(db_, "INSERT INTO incidents (title, opened_us, opened_by) VALUES (?1, ?2, ?3);");
-  insert.bind(1, title).bind(2, now).bind(3, actor);
+  Statement insert(db_, "INSERT INTO incidents (title, opened_us, opened_by) VALUES ('', ?1, ?2);");
+  insert.bind(1, now).bind(2, actor);
   insert.step();
   if (!insert.ok()) return error("cannot open an incident: " + insert.error());
   Statement last(db_, "SELECT last_insert_rowid();");
   const std::int64_t id = last.step() ? last.column_int(0) : 0;
+  // The id is part of the associated data, so the title is sealed once it is known.
+  const auto sealed = crypto::seal(public_key, bytes_of(title), title_associated_data(id));
+  Statement update(db_, "UPDATE incidents SET sealed_title = ?2 WHERE id = ?1;");
+  update.bind(1, id).bind_blob(2, sealed);
+  update.step();
+  if (!update.ok()) return error("cannot open an incident: " + update.error());
   if (auto done = audited(db_, transaction, actor, "incident_open",
                           "incident " + std::to_string(id) + " opened", now);
       !done) {
     return Error{done.error()};
   }
   return id;
+}
+
+Result<int> IncidentRepository::seal_clear_titles(std::span<const std::uint8_t> public_key) {
+  if (!crypto::valid_public_key(public_key)) return error("the box has no evidence public key");
+  Transaction transaction(db_);
+  std::vector<std::pair<std::int64_t, std::string>> clear;
+  {
+    Statement rows(db_, "SELECT id, title FROM incidents WHERE title <> '';");
+    while (rows.step()) clear.emplace_back(rows.column_int(0), rows.column_text(1));
+  }
+  if (clear.empty()) return 0;
+  for (const auto& [id, title] : clear) {
+    const auto sealed = crypto::seal(public_key, bytes_of(title), title_associated_data(id));
+    Statement update(db_, "UPDATE incidents SET sealed_title = ?2, title = '' WHERE id = ?1;");
+    update.bind(1, id).bind_blob(2, sealed);
+    update.step();
+    if (!update.ok()) return error("cannot seal incident titles: " + update.error());
+  }
+  if (auto committed = transaction.commit(); !committed) return Error{committed.error()};
+  return static_cast<int>(clear.size());
 }
 
 Status IncidentRepository::add_captures(std::int64_t id, std::span<const std::int64_t> capture_ids,
@@ -193,6 +223,18 @@ std::vector<std::uint8_t> note_associated_data(std::int64_t incident_id, std::in
   const std::string text =
       "hallmonitor incident note " + std::to_string(incident_id) + " " + std::to_string(note_id);
   return {text.begin(), text.end()};
+}
+
+std::vector<std::uint8_t> title_associated_data(std::int64_t incident_id) {
+  const std::string text = "hallmonitor incident title " + std::to_string(incident_id);
+  return {text.begin(), text.end()};
+}
+
+std::optional<std::string> open_title(const Incident& incident,
+                                      const crypto::SecretBytes& private_key) {
+  if (incident.sealed_title.empty()) return incident.title;
+  return crypto::open_sealed(private_key, bytes_of(incident.sealed_title),
+                             title_associated_data(incident.id));
 }
 
 std::optional<std::string> open_note(const IncidentNote& note,

@@ -20,7 +20,8 @@ namespace hm::store {
 // same transaction.
 struct Incident {
   std::int64_t id = 0;
-  std::string title;  // listed without a key: no pupil's name (notes are sealed)
+  std::string title;         // written before titles were sealed (migration 5), else empty
+  std::string sealed_title;  // the title sealed to the box's public key (open_title)
   bool open = true;
   TimeUs opened_us = 0;
   std::string opened_by;
@@ -43,7 +44,11 @@ class IncidentRepository {
  public:
   explicit IncidentRepository(Database& db) : db_(db) {}
 
-  Result<std::int64_t> open(std::string_view title, std::string_view actor, TimeUs now = now_us());
+  // Seals the title to the box's public key: it may name a pupil.
+  Result<std::int64_t> open(std::string_view title, std::span<const std::uint8_t> public_key,
+                            std::string_view actor, TimeUs now = now_us());
+  // Seals titles written in the clear before migration 5 and blanks them; how many.
+  Result<int> seal_clear_titles(std::span<const std::uint8_t> public_key);
   // Links captures (each must exist) to an open incident.
   Status add_captures(std::int64_t id, std::span<const std::int64_t> capture_ids,
                       std::string_view actor, TimeUs now = now_us());
@@ -68,6 +73,11 @@ class IncidentRepository {
 bool capture_held_by_open_incident(Database& db, std::int64_t capture_id);
 
 std::vector<std::uint8_t> note_associated_data(std::int64_t incident_id, std::int64_t note_id);
+std::vector<std::uint8_t> title_associated_data(std::int64_t incident_id);
+// The incident's title: opened with the private key (or as written before migration 5);
+// nullopt if the sealed title does not open with this key.
+std::optional<std::string> open_title(const Incident& incident,
+                                      const crypto::SecretBytes& private_key);
 std::optional<std::string> open_note(const IncidentNote& note,
                                      const crypto::SecretBytes& private_key);
 

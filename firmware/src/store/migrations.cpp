@@ -153,6 +153,14 @@ CREATE TABLE incident_notes (
 );
 CREATE INDEX captures_by_mac ON captures (client_mac);
 )sql"},
+    Migration{5, "incident titles sealed",
+              R"sql(
+-- A title can name a pupil however often staff are told not to: it is sealed like a
+-- note ("hallmonitor incident title <incident id>") and `title` is left empty. Titles
+-- written before this version are sealed by the first command that holds the public
+-- key (IncidentRepository::seal_clear_titles), then blanked (secure_delete is on).
+ALTER TABLE incidents ADD COLUMN sealed_title BLOB;
+)sql"},
 };
 
 }  // namespace

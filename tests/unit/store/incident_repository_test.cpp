@@ -16,7 +16,7 @@ TEST_F(IncidentRepositoryTest, OpensLinksNotesAndClosesWithAnAuditEntryForEach) 
   const auto first = add_capture("aa:bb:cc:dd:ee:01", "one", kNow - 2 * kDay);
   const auto second = add_capture("aa:bb:cc:dd:ee:01", "two", kNow - kDay);
   IncidentRepository incidents(*db_);
-  auto id = incidents.open("Repeated searches, Year 5", "a.patel", kNow);
+  auto id = incidents.open("Jolene Year 5: repeated searches", public_key_, "a.patel", kNow);
   ASSERT_TRUE(id) << id.error();
   const std::vector<std::int64_t> ids{second, first};
   ASSERT_TRUE(incidents.add_captures(*id, ids, "a.patel", kNow));
@@ -27,6 +27,8 @@ TEST_F(IncidentRepositoryTest, OpensLinksNotesAndClosesWithAnAuditEntryForEach) 
   auto incident = incidents.find(*id);
   ASSERT_TRUE(incident);
   EXPECT_TRUE(incident->open);
+  EXPECT_TRUE(incident->title.empty());  // sealed: only the private key reads it
+  EXPECT_EQ(open_title(*incident, private_key_), "Jolene Year 5: repeated searches");
   EXPECT_EQ(incident->captures, 2);
   EXPECT_EQ(incident->opened_by, "a.patel");
   const auto notes = incidents.notes(*id);
@@ -49,14 +51,32 @@ TEST_F(IncidentRepositoryTest, OpensLinksNotesAndClosesWithAnAuditEntryForEach) 
   EXPECT_EQ(audit_count("incident_change"), 3);
   EXPECT_EQ(audit_count("incident_close"), 1);
   EXPECT_FALSE(AuditLog(*db_).verify().first_broken);
-  EXPECT_FALSE(incidents.open("", "a.patel"));
+  EXPECT_FALSE(incidents.open("", public_key_, "a.patel"));
+}
+
+// Titles written in the clear before migration 5 are sealed by the first command
+// that holds the public key, and the clear text is gone from the file.
+TEST_F(IncidentRepositoryTest, TitlesWrittenBeforeSealingAreSealedLater) {
+  ASSERT_TRUE(db_->exec(
+      "INSERT INTO incidents (title, opened_us, opened_by) VALUES ('Kacper in 6B', 1, 'x');"));
+  IncidentRepository incidents(*db_);
+  EXPECT_EQ(open_title(incidents.list().front(), private_key_), "Kacper in 6B");
+  auto sealed = incidents.seal_clear_titles(public_key_);
+  ASSERT_TRUE(sealed) << sealed.error();
+  EXPECT_EQ(*sealed, 1);
+  EXPECT_EQ(*incidents.seal_clear_titles(public_key_), 0);
+  const Incident incident = incidents.list().front();
+  EXPECT_TRUE(incident.title.empty());
+  EXPECT_EQ(open_title(incident, private_key_), "Kacper in 6B");
+  ASSERT_TRUE(db_->exec("PRAGMA wal_checkpoint(TRUNCATE);"));
+  EXPECT_EQ(folder_bytes().find("Kacper"), std::string::npos);
 }
 
 TEST_F(IncidentRepositoryTest, ThePurgeHoldsCapturesOfOpenIncidentsOnly) {
   const auto held = add_capture("aa:bb:cc:dd:ee:01", "held", kNow - 400 * kDay);
   const auto gone = add_capture("aa:bb:cc:dd:ee:01", "gone", kNow - 400 * kDay);
   IncidentRepository incidents(*db_);
-  auto id = incidents.open("Held", "a.patel", kNow);
+  auto id = incidents.open("Held", public_key_, "a.patel", kNow);
   ASSERT_TRUE(id);
   ASSERT_TRUE(incidents.add_captures(*id, std::vector<std::int64_t>{held}, "a.patel", kNow));
   EXPECT_TRUE(capture_held_by_open_incident(*db_, held));

@@ -78,7 +78,7 @@ TEST_F(PeopleRecordsTest, ErasureDeletesThePersonAndTheirCapturesAndIsAudited) {
 
 TEST_F(PeopleRecordsTest, ErasureRefusesCapturesOfAnOpenIncidentUnlessForcedWithAReason) {
   IncidentRepository incidents(*db_);
-  auto id = incidents.open("Concern", "a.patel", kNow);
+  auto id = incidents.open("Concern", public_key_, "a.patel", kNow);
   ASSERT_TRUE(id);
   ASSERT_TRUE(incidents.add_captures(*id, std::vector<std::int64_t>{jolene_2_}, "a.patel", kNow));
   auto records = find_subject(*db_, private_key_, {"", "", "aa:bb:cc:dd:ee:01"});
