@@ -48,3 +48,13 @@ export function ErrorSummary({ message }: { message: string | null }) {
     </div>
   );
 }
+
+// What just worked ("Saved."), announced politely by screen readers.
+export function SuccessNote({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p class="alert alert-success" role="status">
+      {message}
+    </p>
+  );
+}

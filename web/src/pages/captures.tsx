@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Capture } from '../api';
 import { ErrorSummary } from '../components/field';
+import { PageHeading } from '../components/page_heading';
 import { categoryName, localTime, severityName } from '../wording';
 
 // Everything the box has captured, newest first, a page at a time.
@@ -9,7 +10,6 @@ export function CapturesPage({ onSessionEnded }: { onSessionEnded: () => void })
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
 
   async function load(before?: string) {
     setLoading(true);
@@ -27,23 +27,20 @@ export function CapturesPage({ onSessionEnded }: { onSessionEnded: () => void })
   }
 
   useEffect(() => {
-    heading.current?.focus();
     void load();
   }, []);
 
   return (
     <section aria-labelledby="captures-heading">
-      <div class="page-heading">
-        <div>
-          <h1 id="captures-heading" ref={heading} tabIndex={-1}>
-            Captures
-          </h1>
-          <p class="quiet">Things seen on the school network that match the safeguarding list, newest first.</p>
-        </div>
+      <PageHeading
+        id="captures-heading"
+        title="Captures"
+        summary="Things seen on the school network that match the safeguarding list, newest first."
+      >
         <button type="button" class="button button-quiet" onClick={() => void load()} disabled={loading}>
           Refresh
         </button>
-      </div>
+      </PageHeading>
       <ErrorSummary message={error} />
       {captures === null && !error && (
         <p class="quiet" role="status">

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, request, upload } from '../api';
-import { ErrorSummary } from '../components/field';
+import { ErrorSummary, SuccessNote } from '../components/field';
+import { PageHeading } from '../components/page_heading';
 import { categoryName, severityName } from '../wording';
 import './library.css';
 
@@ -121,7 +122,6 @@ function longDate(iso: string | null): string {
 export function LibraryPage({ onSessionEnded }: { onSessionEnded: () => void }) {
   const [overview, setOverview] = useState<LibraryOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
 
   function failed(failure: unknown, show: (message: string) => void) {
     if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
@@ -138,20 +138,16 @@ export function LibraryPage({ onSessionEnded }: { onSessionEnded: () => void }) 
   }
 
   useEffect(() => {
-    heading.current?.focus();
     void load();
   }, []);
 
   return (
     <section aria-labelledby="library-heading" class="library">
-      <div class="page-heading">
-        <div>
-          <h1 id="library-heading" ref={heading} tabIndex={-1}>
-            Library
-          </h1>
-          <p class="quiet">The words, phrases and web sites the box looks for, and the school's own additions.</p>
-        </div>
-      </div>
+      <PageHeading
+        id="library-heading"
+        title="Library"
+        summary="The words, phrases and web sites the box looks for, and the school's own additions."
+      />
       <ErrorSummary message={error} />
       {overview === null && !error && (
         <p class="quiet" role="status">
@@ -268,11 +264,7 @@ function UploadBundle({ onInstalled, failed }: { onInstalled: () => Promise<void
         checks the publisher's signature before it uses one.
       </p>
       <ErrorSummary message={error} />
-      {done && (
-        <p class="alert alert-success" role="status">
-          {done}
-        </p>
-      )}
+      <SuccessNote message={done} />
       <div class="field">
         <label for="bundle-file">Library update file</label>
         <input

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
-import { Field, ErrorSummary } from '../components/field';
+import { Field, ErrorSummary, SuccessNote } from '../components/field';
+import { PageHeading } from '../components/page_heading';
 import './settings.css';
 
 // GET/PUT /api/settings/retention (web/openapi.json).
@@ -53,18 +54,9 @@ function reasonFor(defaultDays: number) {
 }
 
 export function SettingsPage({ onSessionEnded }: { onSessionEnded: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
     <section aria-labelledby="settings-heading" class="settings">
-      <div class="page-heading">
-        <div>
-          <h1 id="settings-heading" ref={heading} tabIndex={-1}>
-            Settings
-          </h1>
-          <p class="quiet">How the box looks after what it records.</p>
-        </div>
-      </div>
+      <PageHeading id="settings-heading" title="Settings" summary="How the box looks after what it records." />
       <Retention onSessionEnded={onSessionEnded} />
     </section>
   );
@@ -142,11 +134,7 @@ function Retention({ onSessionEnded }: { onSessionEnded: () => void }) {
         you need to keep into the school's safeguarding record first.
       </p>
       <ErrorSummary message={error} />
-      {saved && (
-        <p class="alert alert-success" role="status">
-          {saved}
-        </p>
-      )}
+      <SuccessNote message={saved} />
       {settings === null && !error && (
         <p class="quiet" role="status">
           Loading…
