@@ -18,12 +18,17 @@ FIGURES_FILE (optional) receives just the figure lines, for tools/test to print.
 
 import collections
 import json
+import os
 import pathlib
 import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 PLANTED = HERE.parent / "planted" / "concerns.tsv"
+# Written later without looking at the library or concerns.tsv, and never used to
+# tune the library: its recall says how the library does on concerns nobody fitted
+# it to. Reported, not a target.
+HELD_OUT = HERE.parent / "planted" / "heldout.tsv"
 MAX_FALSE_ALARMS_PER_10K = 1.0
 MIN_RECALL = 0.99
 
@@ -91,14 +96,14 @@ def precision(hallmonitor, library_dir):
     return words, rate
 
 
-def recall(hallmonitor, library_dir):
+def recall(hallmonitor, library_dir, corpus=PLANTED, title="planted concerns (recall)"):
     items = []
-    for number, line in enumerate(PLANTED.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(corpus.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 3:
-            sys.exit(f"{PLANTED}:{number}: expected category<TAB>form<TAB>text")
+            sys.exit(f"{corpus}:{number}: expected category<TAB>form<TAB>text")
         items.append((number, *parts))
     by_form = collections.defaultdict(list)
     for item in items:
@@ -108,7 +113,7 @@ def recall(hallmonitor, library_dir):
     misses = []
     for form, form_items in sorted(by_form.items()):
         if form not in ("text", "host", "url"):
-            sys.exit(f"{PLANTED}: unknown form {form!r}")
+            sys.exit(f"{corpus}: unknown form {form!r}")
         results = match(hallmonitor, library_dir, form, [item[3] for item in form_items])
         for (number, category, _, text), result in zip(form_items, results):
             total[category] += 1
@@ -117,14 +122,14 @@ def recall(hallmonitor, library_dir):
             else:
                 others = ", ".join(describe(hit) for hit in result["hits"]) or "nothing"
                 misses.append(f"    line {number}: {category} not hit ({others}) in: {text}")
-    print("planted concerns (recall)")
+    print(title)
     for category in sorted(total):
         print(f"  {category:28} {found[category]:4} / {total[category]:4}")
     for miss in misses:
         print(miss)
     overall = sum(found.values()) / max(sum(total.values()), 1)
-    print(f"  RECALL: {sum(found.values())} of {sum(total.values())} = {overall:.1%} "
-          f"(target: at least {MIN_RECALL:.0%})")
+    target = f"target: at least {MIN_RECALL:.0%}" if corpus == PLANTED else "reported only"
+    print(f"  RECALL: {sum(found.values())} of {sum(total.values())} = {overall:.1%} ({target})")
     return overall
 
 
@@ -136,12 +141,19 @@ def main():
     figures_file = sys.argv[3] if len(sys.argv) == 4 else None
     words, rate = precision(hallmonitor, library_dir)
     overall = recall(hallmonitor, library_dir)
+    held_out = None
+    # HM_SKIP_HELD_OUT=1: for whoever edits the library, who must not see those items.
+    if HELD_OUT.exists() and os.environ.get("HM_SKIP_HELD_OUT") != "1":
+        held_out = recall(hallmonitor, library_dir, HELD_OUT, "held-out concerns (recall)")
     if figures_file:
-        pathlib.Path(figures_file).write_text(
-            f"benign corpus ({words} words of prose, plus school searches and host "
-            f"names): {rate:.2f} false alarms per 10,000 observations (target <= "
-            f"{MAX_FALSE_ALARMS_PER_10K})\n"
-            f"planted concerns: recall {overall:.1%} (target >= {MIN_RECALL:.0%})\n")
+        figures = (f"benign corpus ({words} words of prose, plus school searches and host "
+                   f"names): {rate:.2f} false alarms per 10,000 observations (target <= "
+                   f"{MAX_FALSE_ALARMS_PER_10K})\n"
+                   f"planted concerns: recall {overall:.1%} (target >= {MIN_RECALL:.0%})\n")
+        if held_out is not None:
+            figures += (f"held-out concerns (never used to tune the library): recall "
+                        f"{held_out:.1%}\n")
+        pathlib.Path(figures_file).write_text(figures)
     ok = rate <= MAX_FALSE_ALARMS_PER_10K and overall >= MIN_RECALL and words >= 100000
     if words < 100000:
         print(f"the benign prose has {words} words; issue 4 asks for at least 100,000")
