@@ -5,20 +5,19 @@ audited, and an edited audit row is named by `admin audit-verify`.
 
 usage: sealed_evidence_test.py HALLMONITOR SAMPLE.pcap WORKDIR
 """
-import http.cookiejar
 import json
 import shutil
 import socket
 import sqlite3
-import ssl
 import struct
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from planted import exported_captures
+
+from https_client import Browser
 
 PASSWORD = "the blue door at noon"
 
@@ -41,27 +40,6 @@ def byte_search(data_dir, strings):
         content = path.read_bytes()
         found += [(s, path.name) for s in strings if s.encode() in content]
     return files, found
-
-
-class Browser:
-    def __init__(self, base):
-        self.base = base
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # the box's certificate is self-signed
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=context),
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
 
 
 def admin(hallmonitor, *args, stdin=""):

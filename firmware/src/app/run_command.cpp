@@ -14,6 +14,7 @@
 #include "app/pipeline.h"
 #include "app/settings.h"
 #include "app/signals.h"
+#include "app/systemd_notify.h"
 #include "app/wiring.h"
 #include "capture/live_pcap_source.h"
 #include "store/retention.h"
@@ -151,8 +152,11 @@ int run_daemon_command(int argc, char** argv) {
   });
   std::cerr << "hallmonitor run: capturing on " << settings.mirror_interface << ", data in "
             << settings.data_dir.string() << '\n';
+  SystemdNotifier systemd;  // the box's unit is Type=notify with a watchdog
+  systemd.ready();
 
   const int signal_number = wait_for_termination_signal();
+  systemd.stopping();
   std::cerr << "hallmonitor run: " << (capture_failed ? "capture failed" : strsignal(signal_number))
             << ", shutting down\n";
   (*source)->stop();

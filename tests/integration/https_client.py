@@ -1,0 +1,29 @@
+"""The box's JSON API as a browser calls it: HTTPS to its self-signed certificate, with
+the session cookie kept between calls. Shared by the integration and image tests."""
+import http.cookiejar
+import json
+import ssl
+import urllib.error
+import urllib.request
+
+
+class Browser:
+    def __init__(self, base):
+        self.base = base
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the box's certificate is self-signed
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context),
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def call(self, method, path, body=None, timeout=30):
+        """(status, parsed JSON body) of one request; an error status is returned too."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
