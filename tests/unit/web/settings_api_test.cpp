@@ -44,7 +44,8 @@ TEST_F(SettingsApiTest, AChangeIsStoredUsedByThePurgeAndAudited) {
       call("PUT", "/api/settings/retention", {{"category", "drugs"}, {"days", 60}});
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(json(changed)["days"], 60);
-  for (const auto& category : json(call("GET", "/api/settings/retention"))["categories"]) {
+  const auto listed = json(call("GET", "/api/settings/retention"));
+  for (const auto& category : listed["categories"]) {
     if (category["id"] == "drugs") {
       EXPECT_EQ(category["days"], 60);
     }
