@@ -233,7 +233,8 @@ def main():
     powered_on = time.monotonic()
     qemu = subprocess.Popen(qemu_args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        browser = Browser(f"https://127.0.0.1:{https_port}")
+        # Software emulation is slow: the Library page compiles the library in the box.
+        browser = Browser(f"https://127.0.0.1:{https_port}", timeout=180)
 
         def web_ui_answers():
             try:

@@ -8,8 +8,9 @@ import urllib.request
 
 
 class Browser:
-    def __init__(self, base):
+    def __init__(self, base, timeout=30):
         self.base = base
+        self.timeout = timeout  # seconds per request unless a call says otherwise
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE  # the box's certificate is self-signed
@@ -17,13 +18,13 @@ class Browser:
             urllib.request.HTTPSHandler(context=context),
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
-    def call(self, method, path, body=None, timeout=30):
+    def call(self, method, path, body=None, timeout=None):
         """(status, parsed JSON body) of one request; an error status is returned too."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
         try:
-            with self.opener.open(request, timeout=timeout) as response:
+            with self.opener.open(request, timeout=timeout or self.timeout) as response:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
