@@ -25,10 +25,16 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 PLANTED = HERE.parent / "planted" / "concerns.tsv"
-# Written later without looking at the library or concerns.tsv, and never used to
-# tune the library: its recall says how the library does on concerns nobody fitted
-# it to. Reported, not a target.
-HELD_OUT = HERE.parent / "planted" / "heldout.tsv"
+# Written later by writers who saw neither the library nor the other sets: their
+# recall says how the library does on concerns nobody fitted it to. Reported, not a
+# target. heldout.tsv's misses were then described (by theme, with some of their
+# wording) to whoever broadened the library, so it is no longer blind; heldout-2.tsv
+# was written after that and has never been shown to anyone editing the library.
+HELD_OUT = [
+    (HERE.parent / "planted" / "heldout-2.tsv", "held-out concerns (blind)"),
+    (HERE.parent / "planted" / "heldout.tsv",
+     "held-out concerns, first set (its misses guided additions)"),
+]
 MAX_FALSE_ALARMS_PER_10K = 1.0
 MIN_RECALL = 0.99
 
@@ -128,7 +134,7 @@ def recall(hallmonitor, library_dir, corpus=PLANTED, title="planted concerns (re
     for miss in misses:
         print(miss)
     overall = sum(found.values()) / max(sum(total.values()), 1)
-    target = f"target: at least {MIN_RECALL:.0%}" if corpus == PLANTED else "reported only"
+    target = f"target: at least {MIN_RECALL:.0%}" if corpus == PLANTED else "reported, no target"
     print(f"  RECALL: {sum(found.values())} of {sum(total.values())} = {overall:.1%} ({target})")
     return overall
 
@@ -141,18 +147,18 @@ def main():
     figures_file = sys.argv[3] if len(sys.argv) == 4 else None
     words, rate = precision(hallmonitor, library_dir)
     overall = recall(hallmonitor, library_dir)
-    held_out = None
+    held_out = []
     # HM_SKIP_HELD_OUT=1: for whoever edits the library, who must not see those items.
-    if HELD_OUT.exists() and os.environ.get("HM_SKIP_HELD_OUT") != "1":
-        held_out = recall(hallmonitor, library_dir, HELD_OUT, "held-out concerns (recall)")
+    if os.environ.get("HM_SKIP_HELD_OUT") != "1":
+        held_out = [(title, recall(hallmonitor, library_dir, path, title + " (recall)"))
+                    for path, title in HELD_OUT if path.exists()]
     if figures_file:
         figures = (f"benign corpus ({words} words of prose, plus school searches and host "
                    f"names): {rate:.2f} false alarms per 10,000 observations (target <= "
                    f"{MAX_FALSE_ALARMS_PER_10K})\n"
                    f"planted concerns: recall {overall:.1%} (target >= {MIN_RECALL:.0%})\n")
-        if held_out is not None:
-            figures += (f"held-out concerns (never used to tune the library): recall "
-                        f"{held_out:.1%}\n")
+        for title, figure in held_out:
+            figures += f"{title}: recall {figure:.1%} (reported, no target)\n"
         pathlib.Path(figures_file).write_text(figures)
     ok = rate <= MAX_FALSE_ALARMS_PER_10K and overall >= MIN_RECALL and words >= 100000
     if words < 100000:
