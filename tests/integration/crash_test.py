@@ -97,11 +97,19 @@ def check(db_path, hallmonitor, data_dir, reported, before, moment):
         return {}
     db = sqlite3.connect(db_path, timeout=10)
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    # Killed before the first migration committed: the file exists, the schema does not
+    # yet (each migration is one transaction; the next start makes it).
+    migrated = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'captures'"
+                          ).fetchone()[0] == 1
     repeated = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM captures GROUP BY {SAME_PACKET} "
-                          "HAVING count(*) > 1)").fetchone()[0]
+                          "HAVING count(*) > 1)").fetchone()[0] if migrated else 0
     db.close()
     if integrity != "ok":
         fail(f"{moment}: integrity_check says {integrity}")
+    if not migrated:
+        if reported or before:
+            fail(f"{moment}: captures were reported committed but the schema is not there")
+        return {}
     if repeated:
         fail(f"{moment}: {repeated} captures are stored more than once")
     now = rows(db_path)
