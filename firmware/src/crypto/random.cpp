@@ -1,5 +1,7 @@
 #include "crypto/random.h"
 
+#include "crypto/mbedtls_support.h"
+
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 
@@ -10,10 +12,7 @@
 namespace hm::crypto {
 namespace {
 
-[[noreturn]] void die(const char* what, int code) {
-  std::fprintf(stderr, "hallmonitor: fatal: %s failed (mbedTLS error -0x%04x)\n", what, -code);
-  std::abort();
-}
+using detail::die_on_mbedtls_error;
 
 class Drbg {
  public:
@@ -24,7 +23,7 @@ class Drbg {
     const int rc = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, kPersonalisation,
                                          sizeof kPersonalisation - 1);
     // mbedTLS reseeds from the entropy source every MBEDTLS_CTR_DRBG_RESEED_INTERVAL calls.
-    if (rc != 0) die("seeding the random generator", rc);
+    if (rc != 0) die_on_mbedtls_error("seeding the random generator", rc);
   }
   ~Drbg() {
     mbedtls_ctr_drbg_free(&drbg_);
@@ -38,7 +37,7 @@ class Drbg {
     while (!out.empty()) {
       const std::size_t chunk = std::min<std::size_t>(out.size(), MBEDTLS_CTR_DRBG_MAX_REQUEST);
       const int rc = mbedtls_ctr_drbg_random(&drbg_, out.data(), chunk);
-      if (rc != 0) die("generating random bytes", rc);
+      if (rc != 0) die_on_mbedtls_error("generating random bytes", rc);
       out = out.subspan(chunk);
     }
   }
@@ -73,3 +72,17 @@ std::uint32_t random_below(std::uint32_t bound) {
 }
 
 }  // namespace hm::crypto
+
+namespace hm::crypto::detail {
+
+void die_on_mbedtls_error(const char* what, int code) {
+  std::fprintf(stderr, "hallmonitor: fatal: %s failed (mbedTLS error -0x%04x)\n", what, -code);
+  std::abort();
+}
+
+int mbedtls_random(void* /*unused*/, unsigned char* out, std::size_t length) {
+  random_bytes(std::span(out, length));
+  return 0;
+}
+
+}  // namespace hm::crypto::detail

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "crypto/mbedtls_support.h"
 #include "crypto/random.h"
 
 namespace hm::crypto {
@@ -20,15 +21,8 @@ constexpr std::size_t kNonceBytes = 12;
 constexpr std::size_t kTagBytes = 16;
 constexpr std::string_view kSealInfo = "hallmonitor seal v1";
 
-[[noreturn]] void die(const char* what, int code) {
-  std::fprintf(stderr, "hallmonitor: fatal: %s failed (mbedTLS error -0x%04x)\n", what, -code);
-  std::abort();
-}
-
-int random_callback(void* /*unused*/, unsigned char* out, std::size_t length) {
-  random_bytes(std::span(out, length));
-  return 0;
-}
+using detail::die_on_mbedtls_error;
+using detail::mbedtls_random;
 
 // RAII over mbedTLS's P-256 group and the points and numbers one operation needs.
 struct Curve {
@@ -36,7 +30,7 @@ struct Curve {
   Curve() {
     mbedtls_ecp_group_init(&group);
     if (const int rc = mbedtls_ecp_group_load(&group, MBEDTLS_ECP_DP_SECP256R1); rc != 0) {
-      die("loading P-256", rc);
+      die_on_mbedtls_error("loading P-256", rc);
     }
   }
   ~Curve() { mbedtls_ecp_group_free(&group); }
@@ -65,7 +59,7 @@ std::vector<std::uint8_t> write_point(const Curve& curve, const Point& point) {
   std::size_t length = 0;
   const int rc = mbedtls_ecp_point_write_binary(
       &curve.group, &point.value, MBEDTLS_ECP_PF_UNCOMPRESSED, &length, out.data(), out.size());
-  if (rc != 0 || length != kPublicKeyBytes) die("writing a P-256 point", rc);
+  if (rc != 0 || length != kPublicKeyBytes) die_on_mbedtls_error("writing a P-256 point", rc);
   return out;
 }
 
@@ -81,17 +75,17 @@ SecretBytes message_key(const Curve& curve, const Point& peer, const Number& sca
                         std::span<const std::uint8_t> ephemeral_public) {
   Number shared;
   int rc = mbedtls_ecdh_compute_shared(const_cast<mbedtls_ecp_group*>(&curve.group), &shared.value,
-                                       &peer.value, &scalar.value, random_callback, nullptr);
+                                       &peer.value, &scalar.value, mbedtls_random, nullptr);
   if (rc != 0) return {};
   SecretBytes z(32);
   rc = mbedtls_mpi_write_binary(&shared.value, z.data(), z.size());
-  if (rc != 0) die("writing the shared secret", rc);
+  if (rc != 0) die_on_mbedtls_error("writing the shared secret", rc);
   std::vector<std::uint8_t> info(kSealInfo.begin(), kSealInfo.end());
   info.insert(info.end(), ephemeral_public.begin(), ephemeral_public.end());
   SecretBytes key(kWrappingKeyBytes);
   rc = mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), nullptr, 0, z.data(), z.size(),
                     info.data(), info.size(), key.data(), key.size());
-  if (rc != 0) die("HKDF", rc);
+  if (rc != 0) die_on_mbedtls_error("HKDF", rc);
   return key;
 }
 
@@ -112,7 +106,7 @@ std::vector<std::uint8_t> gcm_encrypt(std::span<const std::uint8_t> key,
                                    out.data() + kNonceBytes + plaintext.size());
   }
   mbedtls_gcm_free(&gcm);
-  if (rc != 0) die("AES-GCM encryption", rc);
+  if (rc != 0) die_on_mbedtls_error("AES-GCM encryption", rc);
   return out;
 }
 
@@ -150,15 +144,15 @@ KeyPair generate_key_pair() {
   Number scalar;
   Point point;
   const int rc =
-      mbedtls_ecp_gen_keypair(&curve.group, &scalar.value, &point.value, random_callback, nullptr);
-  if (rc != 0) die("making a P-256 key pair", rc);
+      mbedtls_ecp_gen_keypair(&curve.group, &scalar.value, &point.value, mbedtls_random, nullptr);
+  if (rc != 0) die_on_mbedtls_error("making a P-256 key pair", rc);
   KeyPair pair;
   pair.public_key = write_point(curve, point);
   pair.private_key = SecretBytes(kPrivateKeyBytes);
   if (const int written =
           mbedtls_mpi_write_binary(&scalar.value, pair.private_key.data(), pair.private_key.size());
       written != 0) {
-    die("writing a private key", written);
+    die_on_mbedtls_error("writing a private key", written);
   }
   return pair;
 }
@@ -175,15 +169,16 @@ std::vector<std::uint8_t> seal(std::span<const std::uint8_t> public_key,
   Curve curve;
   Point recipient;
   // The public key comes from our own database; a bad one is a broken box.
-  if (!read_point(curve, public_key, recipient)) die("reading the evidence public key", -1);
+  if (!read_point(curve, public_key, recipient))
+    die_on_mbedtls_error("reading the evidence public key", -1);
   Number ephemeral_scalar;
   Point ephemeral_point;
   int rc = mbedtls_ecp_gen_keypair(&curve.group, &ephemeral_scalar.value, &ephemeral_point.value,
-                                   random_callback, nullptr);
-  if (rc != 0) die("making an ephemeral key", rc);
+                                   mbedtls_random, nullptr);
+  if (rc != 0) die_on_mbedtls_error("making an ephemeral key", rc);
   const auto ephemeral_public = write_point(curve, ephemeral_point);
   const SecretBytes key = message_key(curve, recipient, ephemeral_scalar, ephemeral_public);
-  if (key.empty()) die("ECDH", -1);
+  if (key.empty()) die_on_mbedtls_error("ECDH", -1);
   const auto body = gcm_encrypt(key.span(), plaintext, associated_data);
   std::vector<std::uint8_t> out;
   out.reserve(1 + ephemeral_public.size() + body.size());
@@ -219,7 +214,8 @@ std::optional<std::string> open_sealed(const SecretBytes& private_key,
 std::vector<std::uint8_t> wrap_secret(std::span<const std::uint8_t> wrapping_key,
                                       std::span<const std::uint8_t> secret,
                                       std::string_view label) {
-  if (wrapping_key.size() != kWrappingKeyBytes) die("wrapping a key (wrong key size)", -1);
+  if (wrapping_key.size() != kWrappingKeyBytes)
+    die_on_mbedtls_error("wrapping a key (wrong key size)", -1);
   return gcm_encrypt(wrapping_key, secret, as_bytes(label));
 }
 
@@ -239,7 +235,7 @@ SecretBytes derive_subkey(std::span<const std::uint8_t> input_key, std::string_v
   const int rc = mbedtls_hkdf(
       mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), nullptr, 0, input_key.data(), input_key.size(),
       reinterpret_cast<const unsigned char*>(info.data()), info.size(), key.data(), key.size());
-  if (rc != 0) die("HKDF", rc);
+  if (rc != 0) die_on_mbedtls_error("HKDF", rc);
   return key;
 }
 

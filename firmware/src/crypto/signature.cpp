@@ -12,20 +12,14 @@
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "crypto/mbedtls_support.h"
 #include "crypto/random.h"
 
 namespace hm::crypto {
 namespace {
 
-[[noreturn]] void die(const char* what, int code) {
-  std::fprintf(stderr, "hallmonitor: fatal: %s failed (mbedTLS error -0x%04x)\n", what, -code);
-  std::abort();
-}
-
-int random_callback(void* /*unused*/, unsigned char* out, std::size_t length) {
-  random_bytes(std::span(out, length));
-  return 0;
-}
+using detail::die_on_mbedtls_error;
+using detail::mbedtls_random;
 
 // RAII over mbedtls_pk_context.
 struct PkKey {
@@ -74,7 +68,7 @@ KeyId key_id(mbedtls_pk_context& key) {
   // mbedtls_pk_write_pubkey_der writes at the end of the buffer.
   std::array<unsigned char, 256> der{};
   const int length = mbedtls_pk_write_pubkey_der(&key, der.data(), der.size());
-  if (length <= 0) die("writing a public key", length);
+  if (length <= 0) die_on_mbedtls_error("writing a public key", length);
   return sha256(std::span<const std::uint8_t>(der.data() + der.size() - length,
                                               static_cast<std::size_t>(length)));
 }
@@ -82,7 +76,7 @@ KeyId key_id(mbedtls_pk_context& key) {
 std::string public_pem(mbedtls_pk_context& key) {
   std::array<unsigned char, 512> pem{};
   if (const int rc = mbedtls_pk_write_pubkey_pem(&key, pem.data(), pem.size()); rc != 0) {
-    die("writing a public key", rc);
+    die_on_mbedtls_error("writing a public key", rc);
   }
   return reinterpret_cast<const char*>(pem.data());
 }
@@ -93,17 +87,17 @@ SigningKeyPair generate_signing_key() {
   PkKey key;
   if (const int rc = mbedtls_pk_setup(&key.value, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
       rc != 0) {
-    die("setting up a key", rc);
+    die_on_mbedtls_error("setting up a key", rc);
   }
   if (const int rc = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(key.value),
-                                         random_callback, nullptr);
+                                         mbedtls_random, nullptr);
       rc != 0) {
-    die("generating a P-256 key", rc);
+    die_on_mbedtls_error("generating a P-256 key", rc);
   }
   SigningKeyPair pair;
   std::array<unsigned char, 1024> pem{};
   if (const int rc = mbedtls_pk_write_key_pem(&key.value, pem.data(), pem.size()); rc != 0) {
-    die("writing a private key", rc);
+    die_on_mbedtls_error("writing a private key", rc);
   }
   pair.private_pem = reinterpret_cast<const char*>(pem.data());
   mbedtls_platform_zeroize(pem.data(), pem.size());
@@ -137,7 +131,7 @@ Result<std::vector<std::uint8_t>> sign(std::string_view private_pem,
   std::vector<std::uint8_t> signature(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
   std::size_t length = 0;
   if (const int rc = mbedtls_pk_sign(&key.value, MBEDTLS_MD_SHA256, digest.data(), digest.size(),
-                                     signature.data(), &length, random_callback, nullptr);
+                                     signature.data(), &length, mbedtls_random, nullptr);
       rc != 0) {
     return error("signing failed (mbedTLS error " + std::to_string(rc) + ")");
   }
