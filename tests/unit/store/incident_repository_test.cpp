@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "people_test_fixture.h"
+#include "sealed_store_fixture.h"
 #include "store/audit_log.h"
 #include "store/retention.h"
 
 namespace hm::store {
 namespace {
 
-using IncidentRepositoryTest = PeopleFixture;
+using IncidentRepositoryTest = SealedStoreFixture;
 constexpr TimeUs kDay = 86'400'000'000;
 
 TEST_F(IncidentRepositoryTest, OpensLinksNotesAndClosesWithAnAuditEntryForEach) {

@@ -2,16 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include "people_test_fixture.h"
+#include "sealed_store_fixture.h"
 #include "store/audit_log.h"
 
 namespace hm::store {
 namespace {
 
-class PeopleRecordsTest : public PeopleFixture {
+class PeopleRecordsTest : public SealedStoreFixture {
  protected:
   void SetUp() override {
-    PeopleFixture::SetUp();
+    SealedStoreFixture::SetUp();
     const std::vector<evidence::Person> school{
         {"Jolene Quartermaine", "5B", "A123", {"aa:bb:cc:dd:ee:01", "jolene-ipad"}},
         {"Sam Lee", "5B", "", {"aa:bb:cc:dd:ee:02"}},

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "crypto/seal.h"
-#include "people_test_fixture.h"
+#include "sealed_store_fixture.h"
 #include "store/audit_log.h"
 
 namespace hm::store {
 namespace {
 
-using PeopleRepositoryTest = PeopleFixture;
+using PeopleRepositoryTest = SealedStoreFixture;
 
 std::vector<evidence::Person> school() {
   return {{"Jolene Quartermaine", "5B", "A123", {"3c:22:fb:01:02:03", "jolene-ipad"}},

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "sealed_store_fixture.h"
 #include "store/audit_log.h"
 #include "store/capture_repository.h"
 #include "store/key_store.h"
@@ -16,51 +17,14 @@ namespace hm::store {
 namespace {
 
 constexpr TimeUs kDay = 86'400'000'000;
-constexpr TimeUs kNow = 1'800'000'000'000'000;  // the test's clock
-
-class RetentionTest : public ::testing::Test {
+// The fixture's kNow is the test's clock.
+class RetentionTest : public SealedStoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("hm-retention-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto db = Database::open(dir_);
-    ASSERT_TRUE(db) << db.error();
-    db_ = std::move(*db);
-    auto key = KeyStore(*db_).ensure_key_pair();
-    ASSERT_TRUE(key) << key.error();
-    public_key_ = *key;
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::int64_t add(std::string category, TimeUs age) {
-    evidence::Capture capture;
-    capture.ts_us = kNow - age;
-    capture.client_ip = "10.20.0.9";
-    capture.category = std::move(category);
-    capture.severity = 3;
-    capture.phrase = "p";
-    capture.entry_kind = "word";
-    capture.observation_kind = "dns_query";
-    capture.library_version = "test";
-    capture.evidence = {"text", "host", ""};
-    CaptureRepository captures(*db_);
-    capture.id = captures.last_id() + 1;
-    evidence::seal_evidence(capture, public_key_);
-    auto id = captures.insert(capture);
-    EXPECT_TRUE(id) << id.error();
-    return capture.id;
+  std::int64_t add(const std::string& category, TimeUs age) {
+    return add_capture("aa:bb:cc:dd:ee:01", "text", kNow - age, category);
   }
 
   bool exists(std::int64_t id) { return CaptureRepository(*db_).find(id).has_value(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
-  std::vector<std::uint8_t> public_key_;
 };
 
 TEST_F(RetentionTest, DefaultsKeepSeriousCategoriesLonger) {

@@ -20,14 +20,15 @@
 namespace hm::store {
 
 // A fresh data folder with its key pair (the private key opened with the setup code,
-// as before setup), for the people, incident and data-protection tests.
-class PeopleFixture : public ::testing::Test {
+// as before setup), and sealed captures made to order: for the retention, people,
+// incident and data-protection tests.
+class SealedStoreFixture : public ::testing::Test {
  protected:
   static constexpr TimeUs kNow = 1'800'000'000'000'000;
 
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("hm-people-test-" + std::to_string(::getpid()) + "-" +
+           ("hm-store-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     auto db = Database::open(dir_);
@@ -45,12 +46,13 @@ class PeopleFixture : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::int64_t add_capture(const std::string& mac, const std::string& text, TimeUs ts = kNow) {
+  std::int64_t add_capture(const std::string& mac, const std::string& text, TimeUs ts = kNow,
+                           const std::string& category = "bullying") {
     evidence::Capture capture;
     capture.ts_us = ts;
     capture.client_ip = "10.20.0.9";
     capture.client_mac = mac;
-    capture.category = "bullying";
+    capture.category = category;
     capture.severity = 3;
     capture.phrase = "loser";
     capture.entry_kind = "word";
