@@ -328,14 +328,9 @@ int run_show(int argc, char** argv) {
     std::cout << "active library: the built-in starter library (no bundle imported)\n";
   } else {
     std::cout << "active library: bundle version " << (*active)->version << '\n';
-    auto keys = library::load_trusted_keys(library::trusted_keys_dir(data_dir));
     library::VerifiedBundle bundle;
-    std::vector<std::uint8_t> bytes;
-    auto failed =
-        library::read_bundle_file(library::bundle_path(data_dir, (*active)->version), bytes);
-    if (!failed && keys) failed = library::open_bundle(bytes, *keys, bundle);
-    if (!keys || failed) {
-      std::cout << "  (cannot be used: " << (keys ? failed->message : keys.error()) << ")\n";
+    if (auto failed = library::open_stored(data_dir, (*active)->version, bundle)) {
+      std::cout << "  (cannot be used: " << failed->message << ")\n";
     } else {
       print_bundle(bundle);
     }

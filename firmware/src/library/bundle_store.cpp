@@ -86,16 +86,6 @@ Status append_history(const std::filesystem::path& data_dir, const LibraryEvent&
       as_bytes(out.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
 }
 
-// Verifies and compiles the stored bundle of `version`.
-std::optional<BundleProblem> open_stored(const std::filesystem::path& data_dir,
-                                         std::uint64_t version, VerifiedBundle& out) {
-  auto keys = load_trusted_keys(trusted_keys_dir(data_dir));
-  if (!keys) return BundleProblem{Rejection::unreadable, keys.error()};
-  std::vector<std::uint8_t> bytes;
-  if (auto failed = read_bundle_file(bundle_path(data_dir, version), bytes)) return failed;
-  return open_bundle(bytes, *keys, out);
-}
-
 // Leaves only the active and previous bundles (and any foreign files) in the folder.
 void remove_superseded(const std::filesystem::path& data_dir, const ActiveBundle& active) {
   std::error_code ec;
@@ -126,6 +116,15 @@ std::filesystem::path active_pointer_path(const std::filesystem::path& data_dir)
 
 std::filesystem::path bundle_path(const std::filesystem::path& data_dir, std::uint64_t version) {
   return bundles_dir(data_dir) / (std::to_string(version) + std::string(kBundleExtension));
+}
+
+std::optional<BundleProblem> open_stored(const std::filesystem::path& data_dir,
+                                         std::uint64_t version, VerifiedBundle& out) {
+  auto keys = load_trusted_keys(trusted_keys_dir(data_dir));
+  if (!keys) return BundleProblem{Rejection::unreadable, keys.error()};
+  std::vector<std::uint8_t> bytes;
+  if (auto failed = read_bundle_file(bundle_path(data_dir, version), bytes)) return failed;
+  return open_bundle(bytes, *keys, out);
 }
 
 Result<std::optional<ActiveBundle>> read_active(const std::filesystem::path& data_dir) {

@@ -41,6 +41,11 @@ Result<std::optional<ActiveBundle>> read_active(const std::filesystem::path& dat
 
 std::filesystem::path bundle_path(const std::filesystem::path& data_dir, std::uint64_t version);
 
+// A stored bundle, read and verified against the data folder's trusted keys again
+// (a key may have been withdrawn since the import); nullopt when it can be used.
+std::optional<BundleProblem> open_stored(const std::filesystem::path& data_dir,
+                                         std::uint64_t version, VerifiedBundle& out);
+
 // One entry of DIR/library/history.json.
 struct LibraryEvent {
   std::int64_t time_unix = 0;
