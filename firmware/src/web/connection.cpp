@@ -88,8 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void read_body() {
-    const std::string_view target(parser_->get().target().data(), parser_->get().target().size());
-    const bool upload = target.substr(0, target.find('?')) == kUploadPath;
+    // The body is not read yet: to_request() sees the path and the session cookie.
+    const bool upload = router_.admits_upload(to_request(parser_->get()));
     const std::size_t limit = upload ? kMaxUploadBytes : kMaxBodyBytes;
     // Beast checks a Content-Length against the limit only while parsing the header,
     // and a chunked body against what is left of it: both are covered here.

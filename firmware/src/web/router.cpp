@@ -71,6 +71,14 @@ Response Router::handle(const Request& request) {
   return serve_asset(request);
 }
 
+bool Router::admits_upload(const Request& header) const {
+  if (header.path != kUploadPath) return false;
+  const auto token = header.cookie_value(kSessionCookie);
+  if (!token) return false;
+  auto lease = pool_.acquire();
+  return lease && store::Accounts(**lease).session_user(*token).has_value();
+}
+
 Response Router::handle_api(const Request& request) {
   const Route* route = nullptr;
   bool path_known = false;

@@ -64,6 +64,10 @@ class Router {
  public:
   explicit Router(DatabasePool& pool) : pool_(pool) {}
   Response handle(const Request& request);
+  // Whether the connection may read a body of up to kMaxUploadBytes for this request
+  // (its header only): the upload route, from a signed-in session. Anyone else gets
+  // the usual limit, so a stranger cannot make the box hold 16 MiB per connection.
+  bool admits_upload(const Request& header) const;
 
  private:
   Response handle_api(const Request& request);

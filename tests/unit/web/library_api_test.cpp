@@ -98,6 +98,22 @@ TEST_F(LibraryApiTest, UploadsASignedBundleAndRefusesABadOne) {
   EXPECT_EQ(history->front().detail, "v3.hmlib");  // the browser's name, no path
 }
 
+// The connection asks this before reading a body larger than kMaxBodyBytes.
+TEST_F(LibraryApiTest, OnlyASessionMayUploadALargeBody) {
+  Request header;
+  header.method = "POST";
+  header.path = std::string(kUploadPath);
+  EXPECT_FALSE(router_->admits_upload(header));
+  sign_in();
+  header.cookie = cookie_;
+  EXPECT_TRUE(router_->admits_upload(header));
+  header.path = "/api/library/test";
+  EXPECT_FALSE(router_->admits_upload(header));
+  header.path = std::string(kUploadPath);
+  header.cookie = "hm_session=not-a-session";
+  EXPECT_FALSE(router_->admits_upload(header));
+}
+
 TEST_F(LibraryApiTest, OverviewShowsTheStarterLibraryWhenNoBundleIsActive) {
   sign_in();
   const Response answer = call("GET", "/api/library");
