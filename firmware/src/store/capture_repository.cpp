@@ -105,6 +105,15 @@ std::optional<evidence::Capture> CaptureRepository::find(std::int64_t id) {
   return read_row(query);
 }
 
+std::vector<evidence::Capture> CaptureRepository::of_device(std::string_view mac) {
+  Statement query(db_, "SELECT " + std::string(kColumns) +
+                           " FROM captures WHERE client_mac = ?1 ORDER BY ts_us, id;");
+  query.bind(1, mac);
+  std::vector<evidence::Capture> rows;
+  while (query.step()) rows.push_back(read_row(query));
+  return rows;
+}
+
 std::int64_t CaptureRepository::count() {
   Statement query(db_, "SELECT count(*) FROM captures;");
   return query.step() ? query.column_int(0) : 0;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -37,6 +38,8 @@ class CaptureRepository {
   // user. Newest first (by time, then id); `after` continues from an earlier page's last row.
   std::vector<evidence::Capture> list_recent(std::size_t limit, std::optional<Cursor> after = {});
   std::optional<evidence::Capture> find(std::int64_t id);
+  // Every capture from this MAC address (as stored: lower case), oldest first.
+  std::vector<evidence::Capture> of_device(std::string_view mac);
   std::int64_t count();
 
  private:

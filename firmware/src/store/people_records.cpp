@@ -6,6 +6,7 @@
 
 #include "evidence/people_csv.h"
 #include "store/audit_log.h"
+#include "store/capture_repository.h"
 
 namespace hm::store {
 namespace {
@@ -24,27 +25,10 @@ std::vector<OpenedCapture> captures_of(Database& db, const std::vector<std::stri
   std::vector<OpenedCapture> captures;
   for (const std::string& device : devices) {
     if (!evidence::normalise_mac(device)) continue;
-    Statement query(db,
-                    "SELECT id, ts_us, client_ip, client_mac, category, severity, phrase, "
-                    "entry_kind, observation_kind, library_version, evidence FROM captures "
-                    "WHERE client_mac = ?1 ORDER BY ts_us, id;");
-    query.bind(1, device);
-    while (query.step()) {
-      OpenedCapture row;
-      evidence::Capture& capture = row.capture;
-      capture.id = query.column_int(0);
-      capture.ts_us = query.column_int(1);
-      capture.client_ip = query.column_text(2);
-      capture.client_mac = query.column_text(3);
-      capture.category = query.column_text(4);
-      capture.severity = static_cast<int>(query.column_int(5));
-      capture.phrase = query.column_text(6);
-      capture.entry_kind = query.column_text(7);
-      capture.observation_kind = query.column_text(8);
-      capture.library_version = query.column_text(9);
-      capture.sealed_evidence = query.column_blob(10);
-      if (auto opened = evidence::open_evidence(capture, private_key)) {
-        capture.evidence = std::move(*opened);
+    for (evidence::Capture& stored : CaptureRepository(db).of_device(device)) {
+      OpenedCapture row{std::move(stored)};
+      if (auto opened = evidence::open_evidence(row.capture, private_key)) {
+        row.capture.evidence = std::move(*opened);
         row.opened = true;
       }
       captures.push_back(std::move(row));
