@@ -3,93 +3,12 @@
 // suicide-search capture on the captures page, sign out — with screenshots at desktop
 // and phone widths — and 401 from every signed-in API route without a session.
 //
-// node ui_test.mjs --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
-import { spawn, execFile, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
+// run.sh passes: --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
-const { chromium } = createRequire(join(args.modules, '/'))('playwright-core');
-const openapi = JSON.parse(readFileSync(fileURLToPath(new URL('../../web/openapi.json', import.meta.url)), 'utf8'));
-
-const sourceDir = fileURLToPath(new URL('../..', import.meta.url));
-const PASSWORD = 'the blue door at noon';
-const screenshots = join(args.work, 'screenshots');
-const dataDir = join(args.work, 'data');
-const failures = [];
-
-function check(condition, message) {
-  if (condition) {
-    console.log(`ok   ${message}`);
-  } else {
-    console.log(`FAIL ${message}`);
-    failures.push(message);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// A request outside the browser (no cookies): status, headers and body.
-function call(base, method, path, body) {
-  // With an explicit length: node sends a DELETE body without one (nor chunked), and the
-  // server would read it as the start of the next request on the connection.
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = text === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) };
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      `${base}${path}`,
-      { method, rejectUnauthorized: false, headers },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-async function waitForServer(base, daemon, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (daemon.exitCode !== null) throw new Error(`hallmonitor exited early (code ${daemon.exitCode})`);
-    try {
-      const answer = await call(base, 'GET', '/api/setup/status');
-      if (answer.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the web UI did not answer at ${base} within ${seconds} s`);
-}
-
-async function stop(daemon) {
-  if (daemon.exitCode !== null) return daemon.exitCode;
-  const exited = new Promise((resolve) => daemon.once('exit', (code, signal) => resolve(code ?? signal)));
-  daemon.kill('SIGTERM');
-  const timer = setTimeout(() => daemon.kill('SIGKILL'), 15000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
+import {
+  call, check, hallmonitor, openapi, PASSWORD, run, shots, sourceDir, startBox, withBrowser, work,
+} from './harness.mjs';
 
 // Every signed-in route in web/openapi.json (the unit test keeps it equal to the
 // server's route table), called without a session.
@@ -120,15 +39,10 @@ async function checkHeaders(base) {
   check(page.headers['x-content-type-options'] === 'nosniff', 'X-Content-Type-Options: nosniff');
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-  console.log(`     screenshot ${join(screenshots, `${name}.png`)}`);
-}
-
 // The school's own words (issue 4 item 7): add a word, see it hit in "Test a phrase",
 // hide it with an exception, remove both. Testing compiles the whole library, which
 // takes a while on a busy machine: those waits are long.
-async function libraryJourney(page) {
+async function libraryJourney(page, dataDir) {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Library' }).click();
   await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
   check(new URL(page.url()).pathname === '/library', 'the Library link opens /library');
@@ -163,17 +77,14 @@ async function libraryJourney(page) {
   const hidden = await testPhrase('the bogbrush gang fan club');
   check(hidden.includes('Nothing would be flagged') && hidden.includes('Hidden by an exception') &&
     hidden.includes('"bogbrush gang fan club"'), 'the exception hides the school word, and Test a phrase says which');
-  await shot(page, 'library-desktop');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await shot(page, 'library-phone');
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await shots(page, 'library');
 
   await page.getByRole('button', { name: 'Remove "bogbrush gang fan club"' }).click();
   await page.locator('table.school-words tbody tr', { hasText: 'fan club' }).waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Remove "bogbrush gang"', exact: true }).click();
   await page.getByText('The school has not added any words yet.').waitFor();
   check(true, 'both school entries are removed');
-  await installLibraryUpdate(page);
+  await installLibraryUpdate(page, dataDir);
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Captures' }).click();
   await page.getByRole('heading', { name: 'Captures' }).waitFor();
 }
@@ -195,10 +106,7 @@ async function retentionJourney(page) {
   await page.getByRole('button', { name: 'Save changes' }).click();
   const saved = await page.getByRole('status').textContent();
   check(saved.includes('Drugs: 60 days'), 'a changed period is saved and the page says so');
-  await shot(page, 'settings-desktop');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await shot(page, 'settings-phone');
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await shots(page, 'settings');
   await page.reload();
   await page.getByRole('heading', { name: 'How long captures are kept' }).waitFor();
   await page.getByLabel('Drugs (days)').waitFor();
@@ -208,16 +116,16 @@ async function retentionJourney(page) {
 
 // "Install a library update" (issue 4 item 7): a bundle signed by a publisher the box
 // trusts is installed from the browser; the same file again is refused with the reason.
-async function installLibraryUpdate(page) {
-  const publisher = join(args.work, 'publisher');
+async function installLibraryUpdate(page, dataDir) {
+  const publisher = join(work, 'publisher');
   rmSync(`${publisher}.key`, { force: true });
   rmSync(`${publisher}.pub`, { force: true });
-  execFileSync(args.hallmonitor, ['library', 'keygen', '--out', publisher]);
+  await hallmonitor('library', 'keygen', '--out', publisher);
   mkdirSync(join(dataDir, 'trusted-keys'), { recursive: true });
   copyFileSync(`${publisher}.pub`, join(dataDir, 'trusted-keys', 'publisher.pub'));
-  const bundle = join(args.work, 'safer-schools-7.hmlib');
-  execFileSync(args.hallmonitor, ['library', 'build', join(sourceDir, 'firmware', 'library'), '--out', bundle,
-    '--key', `${publisher}.key`, '--version', '7', '--publisher', 'Safer Schools Library']);
+  const bundle = join(work, 'safer-schools-7.hmlib');
+  await hallmonitor('library', 'build', join(sourceDir, 'firmware', 'library'), '--out', bundle,
+    '--key', `${publisher}.key`, '--version', '7', '--publisher', 'Safer Schools Library');
 
   const form = page.locator('form', { has: page.getByRole('heading', { name: 'Install a library update' }) });
   await form.getByRole('button', { name: 'Install update' }).click();
@@ -233,7 +141,7 @@ async function installLibraryUpdate(page) {
   await card.filter({ hasText: 'Safer Schools Library' }).waitFor();
   const inUse = await card.innerText();
   check(inUse.includes('Edition 7') && inUse.includes('Safer Schools Library'), 'the page shows edition 7 in use');
-  await shot(page, 'library-update-desktop');
+  await shots(page, 'library-update');
 
   await form.getByLabel('Library update file').setInputFiles(bundle);
   await form.getByRole('button', { name: 'Install update' }).click();
@@ -243,39 +151,14 @@ async function installLibraryUpdate(page) {
     `the same update again is refused with the reason (${refused})`);
 }
 
-async function browserJourney(base, setupCode) {
-  const userDataDir = join(args.work, 'chromium-profile');
-  rmSync(userDataDir, { recursive: true, force: true });
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: args.chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15000);
-    const consoleErrors = [];
-    // Expected refusals (wrong code 403, "not signed in" 401) are logged by the browser
-    // as failed loads; anything else is a fault of the UI.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-
+async function browserJourney(box) {
+  const { base, setupCode } = box;
+  await withBrowser(async (page, context) => {
     // First run: the box sends a new visitor to setup.
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Set up hallmonitor' }).waitFor();
     check(new URL(page.url()).pathname === '/setup', 'a fresh box opens the setup page');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, 'setup-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await shots(page, 'setup');
 
     await page.getByLabel('Setup code').fill('AAAA-BBBB-CCCC');
     await page.getByLabel('Your name').fill('Anita Patel');
@@ -286,7 +169,7 @@ async function browserJourney(base, setupCode) {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     check((await alert.textContent()).includes('setup code is not right'), 'a wrong setup code is refused with a clear message');
-    await shot(page, 'setup-wrong-code-desktop');
+    await shots(page, 'setup-wrong-code');
 
     await page.getByLabel('Setup code').fill(setupCode.toLowerCase());
     await page.getByRole('button', { name: 'Create my account' }).click();
@@ -298,10 +181,7 @@ async function browserJourney(base, setupCode) {
     const recoveryKey = (await page.locator('.recovery-key code').textContent()).trim();
     check(/^[A-Z2-7]{5}(-[A-Z2-7]{5}){7}$/.test(recoveryKey), `setup shows the recovery key once (${recoveryKey})`);
     check(await page.getByRole('button', { name: 'Print the recovery key' }).isVisible(), 'the recovery key has a print button');
-    await shot(page, 'setup-done-desktop');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, 'setup-done-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await shots(page, 'setup-done');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     check((await page.getByRole('alert').textContent()).includes('recovery key') &&
@@ -322,7 +202,7 @@ async function browserJourney(base, setupCode) {
     await page.getByLabel('Password').press('Enter');
     await page.getByRole('alert').waitFor();
     check((await page.getByRole('alert').textContent()).includes('do not match'), 'a wrong password is refused');
-    await shot(page, 'login-desktop');
+    await shots(page, 'login');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByLabel('Password').press('Enter');
 
@@ -345,12 +225,9 @@ async function browserJourney(base, setupCode) {
       'the session cookie is HttpOnly, Secure and SameSite=Strict');
     check(await page.evaluate(() => !document.cookie.includes('hm_session')), 'scripts cannot read the session cookie');
 
-    await shot(page, 'captures-desktop');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, 'captures-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await shots(page, 'captures');
 
-    await libraryJourney(page);
+    await libraryJourney(page, box.dataDir);
     await retentionJourney(page);
 
     // Sign out: the session ends on the server too.
@@ -358,50 +235,22 @@ async function browserJourney(base, setupCode) {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const after = await page.evaluate(async () => (await fetch('/api/session')).status);
     check(after === 401, 'after signing out the session is gone (401)');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, 'login-phone');
-
-    check(consoleErrors.length === 0, `no errors in the browser console${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
-  } finally {
-    await context.close();
-  }
+    await shots(page, 'login');
+  });
 }
 
-async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(screenshots, { recursive: true });
-  const port = await freePort();
-  const base = `https://127.0.0.1:${port}`;
-  const daemon = spawn(args.hallmonitor, ['replay', args.pcap, '--data-dir', dataDir, '--serve', '--port', String(port)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+run(async () => {
+  const box = await startBox();
   let exitCode;
   try {
-    await waitForServer(base, daemon, 120);
-    const { stdout } = await promisify(execFile)(args.hallmonitor, ['admin', 'status', '--data-dir', dataDir, '--json']);
-    const status = JSON.parse(stdout);
-    check(status.setup_complete === false && /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(status.setup_code),
-      `admin status gives a setup code (${status.setup_code})`);
-
-    await checkHeaders(base);
-    await checkUnauthenticatedApi(base);
-    await browserJourney(base, status.setup_code);
-
-    const done = JSON.parse((await promisify(execFile)(args.hallmonitor, ['admin', 'status', '--data-dir', dataDir, '--json'])).stdout);
+    check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(box.setupCode ?? ''), `admin status gives a setup code (${box.setupCode})`);
+    await checkHeaders(box.base);
+    await checkUnauthenticatedApi(box.base);
+    await browserJourney(box);
+    const done = JSON.parse(await hallmonitor('admin', 'status', '--data-dir', box.dataDir, '--json'));
     check(done.setup_complete === true && done.setup_code === null, 'admin status reports setup done and no code');
   } finally {
-    exitCode = await stop(daemon);
+    exitCode = await box.stop();
   }
   check(exitCode === 0, `hallmonitor stops cleanly on SIGTERM (exit ${exitCode})`);
-
-  if (failures.length) {
-    console.log(`\n${failures.length} check(s) failed`);
-    process.exit(1);
-  }
-  console.log(`\nall checks passed; screenshots in ${screenshots}`);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

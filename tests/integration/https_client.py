@@ -1,5 +1,6 @@
 """The box's JSON API as a browser calls it: HTTPS to its self-signed certificate, with
-the session cookie kept between calls. Shared by the integration and image tests."""
+the session cookie kept between calls, and the session's CSRF token (from the sign-in
+answer) sent on every call after it. Shared by the integration and image tests."""
 import http.cookiejar
 import json
 import ssl
@@ -17,14 +18,20 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPSHandler(context=context),
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.csrf_token = None
 
     def call(self, method, path, body=None, timeout=None):
         """(status, parsed JSON body) of one request; an error status is returned too."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
+        if self.csrf_token:
+            request.add_header("X-CSRF-Token", self.csrf_token)
         try:
             with self.opener.open(request, timeout=timeout or self.timeout) as response:
-                return response.status, json.loads(response.read() or b"null")
+                answer = json.loads(response.read() or b"null")
+                if isinstance(answer, dict) and "csrf_token" in answer:
+                    self.csrf_token = answer["csrf_token"]
+                return response.status, answer
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")

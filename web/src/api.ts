@@ -1,9 +1,29 @@
 // The box's JSON API (firmware/src/web/routes.cpp, described in web/openapi.json).
 
+// What a role may do (firmware/src/store/roles.h). The page offers only what the user
+// may use; the box enforces it regardless.
+export type Permission =
+  | 'see_dashboard'
+  | 'see_evidence'
+  | 'handle_incidents'
+  | 'see_people'
+  | 'manage_people'
+  | 'see_reports'
+  | 'edit_library'
+  | 'edit_retention'
+  | 'manage_system'
+  | 'manage_accounts'
+  | 'read_audit';
+
 export interface User {
   username: string;
   display_name: string;
   role: string;
+  permissions: Permission[];
+}
+
+export function can(user: User, permission: Permission | undefined): boolean {
+  return permission === undefined || user.permissions.includes(permission);
 }
 
 export interface Capture {
@@ -35,6 +55,10 @@ export class ApiError extends Error {
   }
 }
 
+// The session's CSRF token, from the sign-in or session answer: sent with every
+// state-changing request (the box refuses one without it).
+let csrfToken = '';
+
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   return send<T>(path, {
     method,
@@ -50,8 +74,10 @@ export async function upload<T>(path: string, file: Blob): Promise<T> {
 
 async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
+  const headers = new Headers(init.headers);
+  if (init.method !== undefined && init.method !== 'GET' && csrfToken) headers.set('X-CSRF-Token', csrfToken);
   try {
-    response = await fetch(path, { ...init, credentials: 'same-origin' });
+    response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'offline', 'The box cannot be reached. Check the network connection and try again.');
   }
@@ -61,6 +87,7 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
       typeof payload.message === 'string' ? payload.message : `The box answered with an error (${response.status}).`;
     throw new ApiError(response.status, payload.error ?? 'error', message);
   }
+  if (typeof payload.csrf_token === 'string') csrfToken = payload.csrf_token;
   return payload as T;
 }
 

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type User } from './api';
+import { api, ApiError, can, type User } from './api';
 import { navigate, usePathname } from './navigation';
 import { Shell } from './components/shell';
 import { SetupPage } from './pages/setup';
 import { LoginPage } from './pages/login';
-import { CapturesPage } from './pages/captures';
-import { LibraryPage } from './pages/library';
-import { SettingsPage } from './pages/settings';
+import { pageFor, pageTable } from './page_table';
 
 type State =
   | { kind: 'loading' }
@@ -15,8 +13,10 @@ type State =
   | { kind: 'signed_out' }
   | { kind: 'signed_in'; user: User };
 
-// The pages a signed-in person can open; any other address shows the captures.
-const signedInPages = ['/captures', '/library', '/settings'];
+// The pages this person may open; any other address shows the first of them.
+function allowedPages(user: User) {
+  return pageTable.filter((page) => can(user, page.permission));
+}
 
 // Decides which page the visitor may see: setup until the box is set up, then sign-in,
 // then the signed-in pages.
@@ -51,10 +51,12 @@ export function App() {
   useEffect(() => {
     if (state.kind === 'setup' && pathname !== '/setup') navigate('/setup', { replace: true });
     if (state.kind === 'signed_out' && pathname !== '/login') navigate('/login', { replace: true });
-    if (state.kind === 'signed_in' && !signedInPages.includes(pathname)) {
-      navigate('/captures', { replace: true });
+    if (state.kind === 'signed_in') {
+      const page = pageFor(pathname);
+      const allowed = allowedPages(state.user);
+      if ((!page || !allowed.includes(page)) && allowed.length > 0) navigate(allowed[0].path, { replace: true });
     }
-  }, [state.kind, pathname]);
+  }, [state, pathname]);
 
   switch (state.kind) {
     case 'loading':
@@ -99,14 +101,14 @@ export function App() {
             setState({ kind: 'signed_out' });
           }}
         >
-          {pathname === '/library' ? (
-            <LibraryPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
-          ) : pathname === '/settings' ? (
-            <SettingsPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
-          ) : (
-            <CapturesPage onSessionEnded={() => setState({ kind: 'signed_out' })} />
-          )}
+          {renderPage(state.user, pathname, () => setState({ kind: 'signed_out' }))}
         </Shell>
       );
   }
+}
+
+function renderPage(user: User, pathname: string, onSessionEnded: () => void) {
+  const page = pageFor(pathname);
+  if (!page || !can(user, page.permission)) return null;
+  return page.render({ user, pathname, onSessionEnded });
 }

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 
 // A very small router over the History API: the server answers every page path with
-// index.html, and the app decides what to show from location.pathname.
-export type PagePath = '/setup' | '/login' | '/captures' | '/library' | '/settings';
-
+// index.html, and the app decides what to show from location.pathname (page_table.tsx
+// lists the signed-in pages).
 const listeners = new Set<() => void>();
 
-export function navigate(path: PagePath, { replace = false } = {}): void {
+export function navigate(path: string, { replace = false } = {}): void {
   if (location.pathname !== path) {
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);

@@ -81,7 +81,8 @@ User read_user(const Statement& row) {
   user.id = row.column_int(0);
   user.username = row.column_text(1);
   user.display_name = row.column_text(2);
-  user.role = role_from_string(row.column_text(3)).value_or(Role::headteacher);
+  // A role this version does not know (written by a newer one) gets the least access.
+  user.role = role_from_string(row.column_text(3)).value_or(Role::viewer);
   return user;
 }
 
@@ -104,18 +105,6 @@ std::string trim(std::string_view text) {
 }
 
 }  // namespace
-
-std::string_view to_string(Role role) {
-  switch (role) {
-    case Role::headteacher: return "headteacher";
-  }
-  return "headteacher";
-}
-
-std::optional<Role> role_from_string(std::string_view text) {
-  if (text == "headteacher") return Role::headteacher;
-  return std::nullopt;
-}
 
 TimeUs now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(

@@ -9,15 +9,9 @@
 #include "base/result.h"
 #include "crypto/secret.h"
 #include "store/database.h"
+#include "store/roles.h"
 
 namespace hm::store {
-
-// Staff roles. Issue 6 adds the DSL, deputy DSL, staff viewer and technician; until
-// then the headteacher who set the box up is the only account.
-enum class Role : std::uint8_t { headteacher };
-
-std::string_view to_string(Role role);
-std::optional<Role> role_from_string(std::string_view text);
 
 struct User {
   std::int64_t id = 0;

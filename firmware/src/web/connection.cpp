@@ -33,6 +33,7 @@ Request to_request(const BeastRequest& in) {
   out.cookie = std::string(in[http::field::cookie]);
   out.origin = std::string(in[http::field::origin]);
   out.host = std::string(in[http::field::host]);
+  out.csrf_token = std::string(in["X-CSRF-Token"]);
   return out;
 }
 

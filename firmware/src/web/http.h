@@ -22,6 +22,7 @@ struct Request {
   std::string cookie;  // the raw Cookie header
   std::string origin;  // the Origin header, if the browser sent one
   std::string host;    // the Host header
+  std::string csrf_token;  // the X-CSRF-Token header (router.h: csrf_token_for)
 
   std::optional<std::string> cookie_value(std::string_view name) const;
   std::optional<std::string> query_value(std::string_view name) const;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/encoding.h"
+#include "crypto/hash.h"
 #include "web/session_keys.h"
 #include "web/static_assets.h"
 
@@ -115,14 +117,19 @@ Response Router::handle_api(const Request& request) {
       return response;
     }
     context.session_token = *token;
+    if (route->needs && !store::allows(context.user->role, *route->needs)) {
+      return Response::problem(403, "not_allowed",
+                               "Your account cannot do this. Ask the headteacher if you need "
+                               "to.");
+    }
   }
 
   if (changes_state(request.method)) {
     // CSRF: a cross-site form cannot send JSON (nor octet-stream: another site's
     // script would need a CORS preflight we never answer), and a browser's Origin
     // must be ours.
-    // (SameSite=Strict already keeps the cookie off cross-site requests; issue 6 adds
-    // per-session tokens on top.)
+    // SameSite=Strict already keeps the cookie off cross-site requests; a signed-in
+    // request must also carry the session's CSRF token.
     if (!request.origin.empty() && request.origin != "https://" + request.host) {
       return Response::problem(403, "cross_site", "Requests from other sites are refused.");
     }
@@ -131,8 +138,18 @@ Response Router::handle_api(const Request& request) {
     if (!upload && !request.content_type.starts_with("application/json")) {
       return Response::problem(415, "json_required", "Send the request body as JSON.");
     }
+    if (route->access == Access::signed_in &&
+        request.csrf_token != csrf_token_for(context.session_token)) {
+      return Response::problem(403, "csrf_token_missing",
+                               "This page is out of date. Reload it and try again.");
+    }
   }
   return route->handler(context);
+}
+
+std::string csrf_token_for(std::string_view session_token) {
+  const auto digest = crypto::sha256("hallmonitor csrf\n" + std::string(session_token));
+  return crypto::to_hex(digest);
 }
 
 std::string session_cookie(std::string_view token) {

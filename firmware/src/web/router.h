@@ -11,6 +11,7 @@
 
 #include "store/accounts.h"
 #include "store/database.h"
+#include "store/roles.h"
 #include "web/database_pool.h"
 #include "web/http.h"
 
@@ -43,13 +44,16 @@ using Handler = Response (*)(ApiContext&);
 enum class Access { anyone, signed_in };
 
 // One API route. The table of them (routes.cpp) is the one list of the API: the router
-// serves it, a unit test checks it against web/openapi.json, and the browser test
-// calls every signed-in route without a session.
+// serves it, and unit tests check it against web/openapi.json (where `x-permission`
+// names `needs`) and call every route without a session, with each role and without
+// the CSRF token.
 struct Route {
   std::string_view method;
   std::string_view path;  // may hold {name} segments, e.g. /api/captures/{id}
   Access access;
   Handler handler;
+  // What the signed-in role must be allowed (store/roles.h); none: any signed-in role.
+  std::optional<store::Permission> needs = std::nullopt;
 };
 
 std::span<const Route> api_routes();
@@ -73,6 +77,12 @@ class Router {
   Response handle_api(const Request& request);
   DatabasePool& pool_;
 };
+
+// The token a signed-in page sends as X-CSRF-Token on every state-changing request.
+// It is derived from the session token (which the page cannot read: the cookie is
+// HttpOnly) and given to the page by /api/login and /api/session, so a request forged
+// by another site, which can send the cookie but never read our answers, lacks it.
+std::string csrf_token_for(std::string_view session_token);
 
 // Set-Cookie values that start and end a session.
 std::string session_cookie(std::string_view token);

@@ -24,6 +24,7 @@ class LibraryApiTest : public testing::ApiTest {
     request.body.assign(bytes.begin(), bytes.end());
     request.content_type = std::move(content_type);
     request.cookie = cookie_;
+    request.csrf_token = testing::csrf_of(cookie_);
     request.host = "127.0.0.1:8443";
     request.origin = "https://127.0.0.1:8443";
     return router_->handle(request);

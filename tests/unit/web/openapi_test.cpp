@@ -1,5 +1,6 @@
 // The route table and web/openapi.json describe the same API: every route is documented
-// with the same access rule, and nothing documented is missing from the server.
+// with the same access rule and permission (`x-permission`), and nothing documented is
+// missing from the server.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,7 +15,8 @@
 namespace hm::web {
 namespace {
 
-using Operation = std::tuple<std::string, std::string, bool>;  // method, path, needs session
+// method, path, needs a session, the permission it needs ("" for none)
+using Operation = std::tuple<std::string, std::string, bool, std::string>;
 
 std::set<Operation> documented_operations() {
   std::ifstream file(std::string(HM_SOURCE_DIR) + "/web/openapi.json");
@@ -28,7 +30,7 @@ std::set<Operation> documented_operations() {
       std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
       const bool secured =
           operation.contains("security") ? !operation["security"].empty() : secured_by_default;
-      operations.emplace(upper, path, secured);
+      operations.emplace(upper, path, secured, operation.value("x-permission", ""));
     }
   }
   return operations;
@@ -38,13 +40,14 @@ TEST(OpenApi, DescribesExactlyTheRouteTable) {
   std::set<Operation> served;
   for (const Route& route : api_routes()) {
     served.emplace(std::string(route.method), std::string(route.path),
-                   route.access == Access::signed_in);
+                   route.access == Access::signed_in,
+                   route.needs ? std::string(store::to_string(*route.needs)) : std::string());
   }
   const auto documented = documented_operations();
   for (const auto& op : served) {
     EXPECT_TRUE(documented.contains(op))
         << std::get<0>(op) << ' ' << std::get<1>(op) << " is served but not in web/openapi.json "
-        << "(or its security differs)";
+        << "(or its security or x-permission differs)";
   }
   for (const auto& op : documented) {
     EXPECT_TRUE(served.contains(op))

@@ -33,6 +33,7 @@ class RouterTest : public testing::DataDirTest {
     request.query = parsed->second;
     request.body = std::move(body);
     request.content_type = "application/json";
+    request.csrf_token = testing::csrf_of(cookie);
     request.cookie = std::move(cookie);
     request.host = "127.0.0.1:8443";
     request.origin = "https://127.0.0.1:8443";
@@ -201,6 +202,13 @@ TEST_F(RouterTest, RefusesCrossSiteAndNonJsonStateChanges) {
   request.origin.clear();
   request.content_type = "application/x-www-form-urlencoded";
   EXPECT_EQ(router_->handle(request).status, 415);
+  // Same site and JSON, but without the session's CSRF token, or with another's.
+  request.content_type = "application/json";
+  EXPECT_EQ(json(router_->handle(request))["error"], "csrf_token_missing");
+  request.csrf_token = csrf_token_for("another session");
+  EXPECT_EQ(router_->handle(request).status, 403);
+  request.csrf_token = testing::csrf_of(cookie);
+  EXPECT_EQ(router_->handle(request).status, 200);
 }
 
 TEST_F(RouterTest, UnknownApiRoutesAnd405) {

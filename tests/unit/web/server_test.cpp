@@ -3,14 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-
+#include "https_test_client.h"
 #include "web_fixture.h"
 
 namespace hm::web {
@@ -18,7 +11,6 @@ namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace net = boost::asio;
 
 class ServerTest : public testing::DataDirTest {
  protected:
@@ -33,27 +25,8 @@ class ServerTest : public testing::DataDirTest {
     DataDirTest::TearDown();
   }
 
-  // One request over a fresh TLS connection (certificate not verified: it is self-signed).
   http::response<http::string_body> fetch(http::request<http::string_body> request) {
-    net::io_context io;
-    net::ssl::context tls(net::ssl::context::tls_client);
-    tls.set_verify_mode(net::ssl::verify_none);
-    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(stream).connect(
-        net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
-    stream.handshake(net::ssl::stream_base::client);
-    request.set(http::field::host, "127.0.0.1");
-    request.prepare_payload();
-    // The server may answer (413) and close before reading a body it refuses.
-    beast::error_code write_error;
-    http::write(stream, request, write_error);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(stream, buffer, response);
-    beast::error_code ignored;
-    stream.shutdown(ignored);
-    return response;
+    return testing::https_fetch(server_->port(), std::move(request));
   }
 
   std::unique_ptr<Server> server_;

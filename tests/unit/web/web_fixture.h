@@ -18,6 +18,12 @@
 
 namespace hm::web::testing {
 
+// The X-CSRF-Token a page signed in with this Cookie header ("hm_session=…") sends.
+inline std::string csrf_of(std::string_view cookie) {
+  const auto equals = cookie.find('=');
+  return cookie.empty() ? std::string() : csrf_token_for(cookie.substr(equals + 1));
+}
+
 // A fresh data folder per test, removed afterwards.
 class DataDirTest : public ::testing::Test {
  protected:
@@ -75,6 +81,7 @@ class ApiTest : public DataDirTest {
     if (!body.is_null()) request.body = body.dump();
     request.content_type = "application/json";
     request.cookie = cookie_;
+    request.csrf_token = csrf_of(cookie_);
     request.host = "127.0.0.1:8443";
     request.origin = "https://127.0.0.1:8443";
     return router_->handle(request);
@@ -103,6 +110,8 @@ class ApiTest : public DataDirTest {
     for (const auto& [name, value] : login.headers) {
       if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
     }
+    // The page sends the token the sign-in answer gave it.
+    ASSERT_EQ(json(login)["csrf_token"], csrf_of(cookie_));
   }
 
   // "actor detail" of each audit entry with this action, oldest first.

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import type { User } from '../api';
-import { navigate, type PagePath } from '../navigation';
+import { can, type User } from '../api';
+import { navigate } from '../navigation';
+import { pageFor, pageTable } from '../page_table';
 import './shell.css';
 
 interface ShellProps {
@@ -25,9 +26,11 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
           </span>
           {user && (
             <nav class="pages" aria-label="Pages">
-              <PageLink path="/captures" label="Captures" current={pathname} />
-              <PageLink path="/library" label="Library" current={pathname} />
-              <PageLink path="/settings" label="Settings" current={pathname} />
+              {pageTable
+                .filter((page) => can(user, page.permission))
+                .map((page) => (
+                  <PageLink key={page.path} path={page.path} label={page.label} current={pathname} />
+                ))}
             </nav>
           )}
           {user && (
@@ -56,12 +59,12 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
 
 // A link to a signed-in page: an ordinary link (it opens in a new tab too) that the app
 // follows itself.
-function PageLink({ path, label, current }: { path: PagePath; label: string; current?: string }) {
+function PageLink({ path, label, current }: { path: string; label: string; current?: string }) {
   return (
     <a
       href={path}
       class="page-link"
-      aria-current={current === path ? 'page' : undefined}
+      aria-current={current !== undefined && pageFor(current)?.path === path ? 'page' : undefined}
       onClick={(event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
         event.preventDefault();

@@ -9,9 +9,15 @@
 namespace hm::web::api {
 
 nlohmann::json user_json(const store::User& user) {
+  // The page shows only what the role may use; the router enforces it regardless.
+  nlohmann::json permissions = nlohmann::json::array();
+  for (const auto permission : store::all_permissions()) {
+    if (store::allows(user.role, permission)) permissions.push_back(store::to_string(permission));
+  }
   return {{"username", user.username},
           {"display_name", user.display_name},
-          {"role", store::to_string(user.role)}};
+          {"role", store::to_string(user.role)},
+          {"permissions", std::move(permissions)}};
 }
 
 Response login(ApiContext& context) {
@@ -43,7 +49,7 @@ Response login(ApiContext& context) {
 
   // Unwrap this account's copy of the evidence private key into the session's memory.
   store::KeyStore keys(context.db);
-  nlohmann::json reply = {{"user", user_json(user)}};
+  nlohmann::json reply = {{"user", user_json(user)}, {"csrf_token", csrf_token_for(*token)}};
   std::string evidence = "no evidence key for this account";
   if (auto private_key = keys.unwrap_for_user(user.id, signed_in->wrapping_key.span())) {
     SessionKeys::instance().put(*token, std::move(*private_key));
@@ -74,7 +80,8 @@ Response logout(ApiContext& context) {
 }
 
 Response session(ApiContext& context) {
-  return Response::json(200, {{"user", user_json(*context.user)}});
+  return Response::json(
+      200, {{"user", user_json(*context.user)}, {"csrf_token", csrf_token_for(context.session_token)}});
 }
 
 }  // namespace hm::web::api

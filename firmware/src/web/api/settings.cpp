@@ -9,17 +9,6 @@
 #include "web/api/json_fields.h"
 
 namespace hm::web::api {
-namespace {
-
-// Store roles today: the headteacher only; issue 6 adds the others, who may not.
-bool may_change_settings(const store::User& user) {
-  switch (user.role) {
-    case store::Role::headteacher: return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 Response retention_settings(ApiContext& context) {
   nlohmann::json categories = nlohmann::json::array();
@@ -32,14 +21,11 @@ Response retention_settings(ApiContext& context) {
   return Response::json(200, {{"categories", std::move(categories)},
                               {"min_days", store::kMinimumRetentionDays},
                               {"max_days", store::kMaximumRetentionDays},
-                              {"can_edit", may_change_settings(*context.user)}});
+                              {"can_edit", store::allows(context.user->role, store::Permission::edit_retention)}});
 }
 
+// The route needs Permission::edit_retention (routes.cpp).
 Response set_retention(ApiContext& context) {
-  if (!may_change_settings(*context.user)) {
-    return Response::problem(403, "not_allowed",
-                             "Only the headteacher can change how long captures are kept.");
-  }
   const auto body = context.json_body();
   if (!body) return Response::problem(400, "invalid", "Send the setting as a JSON object.");
   const auto category = string_field(*body, "category");
