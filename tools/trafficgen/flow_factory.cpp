@@ -58,6 +58,7 @@ std::unique_ptr<Flow> make_tls_connection(const Network& network, const Client& 
   hello_spec.server_name = session.server_name;
   hello_spec.alpn = session.alpn;
   hello_spec.fingerprint = client.fingerprint;
+  hello_spec.ech = session.ech;
   Bytes hello = tls_client_hello(hello_spec, rng);
   Bytes server_hello = tls_server_hello(hello, rng);
 

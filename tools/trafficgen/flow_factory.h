@@ -44,6 +44,7 @@ struct DnsLookup {
 struct TlsSession {
   std::string server_name;
   std::vector<std::string> alpn = {"h2", "http/1.1"};
+  bool ech = false;  // server_name is then the ECH provider's public name
   uint32_t exchanges = 1;
   uint64_t request_bytes = 400;     // per exchange
   uint64_t response_bytes = 20000;  // in total, shared between the exchanges

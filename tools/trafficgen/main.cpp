@@ -1,6 +1,7 @@
 // hallmonitor-trafficgen: writes a deterministic synthetic school morning as a
 // classic pcap file. The defaults produce the bundled sample,
 // tools/sample/school-morning.pcap; see tools/sample/README.md.
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include "pcap_writer.h"
 #include "planted.h"
 #include "scheduler.h"
+#include "school_day.h"
 #include "school_profile.h"
 #include "time_format.h"
 
@@ -25,7 +27,9 @@ struct Options {
   std::string profile = "sample";
   std::string start = kDefaultStart;
   ProfileOptions profile_options;
-  uint64_t duration_minutes = 120;
+  uint64_t duration_minutes = 0;  // 0: the profile's own (sample 120, school-day 390)
+  bool flows_given = false;
+  uint64_t size_bytes = 64ULL << 20;
   bool list_planted = false;
   bool help = false;
 };
@@ -48,8 +52,14 @@ void print_help() {
       "  --flows N             benign flows (DNS lookups and TCP connections) to make;\n"
       "                        the planted concerns' flows come on top (default 400)\n"
       "  --start ISO8601       start of the morning, UTC (default %s)\n"
-      "  --duration-minutes N  how long the visits are spread over (default 120)\n"
-      "  --profile NAME        traffic profile; only \"sample\" so far\n"
+      "  --duration-minutes N  how long the visits are spread over (default 120 for\n"
+      "                        sample, 390 for school-day: 08:45 to 15:15)\n"
+      "  --profile NAME        \"sample\" (the bundled sample's web mix), or \"school-day\":\n"
+      "                        the same plus DHCP leases, QUIC (HTTP/3) visits, bulk\n"
+      "                        encrypted video and updates carrying most bytes, DoH,\n"
+      "                        ECH and WireGuard flows (tools/trafficgen/README.md)\n"
+      "  --size BYTES          school-day: about how big the file gets; K, M, G\n"
+      "                        suffixes (default 64M); --flows defaults from it\n"
       "  --planted-every SECS  plant the concerns again every SECS seconds (wrapping\n"
       "                        round the duration, each time from the next pupil): a\n"
       "                        dense capture for the store's tests (default: once)\n"
@@ -107,6 +117,27 @@ std::optional<Options> parse(int argc, char** argv) {
       if (!number("--devices", options.profile_options.devices)) return std::nullopt;
     } else if (arg == "--flows") {
       if (!number("--flows", options.profile_options.flows)) return std::nullopt;
+      options.flows_given = true;
+    } else if (arg == "--size") {
+      const auto text = value("--size");
+      if (!text) return std::nullopt;
+      std::string_view digits = *text;
+      uint64_t unit = 1;
+      if (!digits.empty()) {
+        const char suffix = digits.back();
+        unit = suffix == 'K' || suffix == 'k'   ? 1ULL << 10
+               : suffix == 'M' || suffix == 'm' ? 1ULL << 20
+               : suffix == 'G' || suffix == 'g' ? 1ULL << 30
+                                                : 1;
+        if (unit != 1) digits.remove_suffix(1);
+      }
+      uint64_t count = 0;
+      if (!parse_number(digits, count) || count == 0 || count > (64ULL << 30) / unit) {
+        std::fprintf(stderr, "hallmonitor-trafficgen: --size: 1 byte to 64G, got %.*s\n",
+                     static_cast<int>(text->size()), text->data());
+        return std::nullopt;
+      }
+      options.size_bytes = count * unit;
     } else if (arg == "--planted-every") {
       uint64_t seconds = 0;
       if (!number("--planted-every", seconds)) return std::nullopt;
@@ -167,10 +198,17 @@ int run(int argc, char** argv) {
     print_help();
     return 0;
   }
-  if (options.profile != "sample") {
-    std::fprintf(stderr, "hallmonitor-trafficgen: unknown profile \"%s\" (only \"sample\")\n",
+  const bool school_day = options.profile == "school-day";
+  if (options.profile != "sample" && !school_day) {
+    std::fprintf(stderr,
+                 "hallmonitor-trafficgen: unknown profile \"%s\" (\"sample\" or \"school-day\")\n",
                  options.profile.c_str());
     return 2;
+  }
+  if (options.duration_minutes == 0) options.duration_minutes = school_day ? 390 : 120;
+  if (school_day && !options.flows_given) {
+    const uint64_t web_bytes = options.size_bytes / 100 * (100 - SchoolDay::kBulkPercent);
+    options.profile_options.flows = std::max<uint64_t>(50, web_bytes / SchoolDay::kWebBytesPerFlow);
   }
   const std::optional<Micros> start = parse_iso8601(options.start);
   if (!start) {
@@ -194,9 +232,17 @@ int run(int argc, char** argv) {
   options.profile_options.start = *start;
   options.profile_options.duration = static_cast<Micros>(options.duration_minutes) * kMinute;
 
-  SchoolMorning morning(options.profile_options);
+  // Only the profile asked for is built: the school-day one plans its flows up front.
+  std::optional<SchoolMorning> morning;
+  std::optional<SchoolDay> day;
+  if (school_day) {
+    day.emplace(SchoolDayOptions{options.profile_options, options.size_bytes});
+  } else {
+    morning.emplace(options.profile_options);
+  }
+  const SchoolMorning& planted_from = day ? day->morning() : *morning;
   if (options.list_planted) {
-    list_planted(morning);
+    list_planted(planted_from);
     return 0;
   }
   if (options.out.empty()) {
@@ -208,7 +254,8 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "hallmonitor-trafficgen: %s\n", writer.error().c_str());
     return 1;
   }
-  const ScheduleStats stats = Scheduler::run([&morning] { return morning.next_flow(); }, writer);
+  const ScheduleStats stats =
+      Scheduler::run([&] { return day ? day->next_flow() : morning->next_flow(); }, writer);
   if (!writer.close()) {
     std::fprintf(stderr, "hallmonitor-trafficgen: %s\n", writer.error().c_str());
     return 1;
@@ -222,7 +269,7 @@ int run(int argc, char** argv) {
                "%s: %llu packets, %llu flows (%zu planted concerns), %llu bytes, %s to %s, "
                "at most %llu flows active\n",
                options.out.c_str(), static_cast<unsigned long long>(stats.packets),
-               static_cast<unsigned long long>(stats.flows), morning.planted().size(),
+               static_cast<unsigned long long>(stats.flows), planted_from.planted().size(),
                static_cast<unsigned long long>(writer.bytes_written()),
                format_iso8601(stats.first).c_str(), format_iso8601(stats.last).c_str(),
                static_cast<unsigned long long>(stats.peak_active_flows));

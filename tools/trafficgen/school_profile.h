@@ -59,6 +59,7 @@ class SchoolMorning {
 
   const std::vector<Device>& devices() const { return devices_; }
   const std::vector<PlantedPlacement>& planted() const { return planted_; }
+  const Network& network() const { return network_; }
 
  private:
   struct Pending {

@@ -28,6 +28,8 @@ constexpr uint16_t kSessionTicket = 35;
 constexpr uint16_t kSupportedVersions = 43;
 constexpr uint16_t kPskKeyExchangeModes = 45;
 constexpr uint16_t kKeyShare = 51;
+constexpr uint16_t kQuicTransportParameters = 0x39;
+constexpr uint16_t kEncryptedClientHello = 0xfe0d;
 constexpr uint16_t kRenegotiationInfo = 0xff01;
 }  // namespace ext
 
@@ -148,6 +150,29 @@ Bytes tls_client_hello(const ClientHelloSpec& spec, Rng& rng) {
     w.u8(2);
     w.u16(safari ? 0x0001 : 0x0002);  // zlib / brotli
   });
+  if (spec.quic_transport_parameters) {
+    extension(w, ext::kQuicTransportParameters, [&] {
+      w.u8(0x04);  // initial_max_data, a 4-byte varint
+      w.u8(4);
+      w.u32(0x80000000u | (16u << 20));
+      w.u8(0x0f);  // initial_source_connection_id, empty here
+      w.u8(0);
+    });
+  }
+  if (spec.ech) {
+    // ECHClientHello (draft-ietf-tls-esni §5): outer type, HPKE suite
+    // (HKDF-SHA256, AES-128-GCM), config id, encapsulated key, payload.
+    extension(w, ext::kEncryptedClientHello, [&] {
+      w.u8(0);  // outer
+      w.u16(0x0001);
+      w.u16(0x0001);
+      w.u8(static_cast<uint32_t>(rng.below(256)));
+      w.u16(32);
+      random_bytes(w, rng, 32);
+      w.u16(static_cast<uint32_t>(spec.ech_payload_bytes));
+      random_bytes(w, rng, spec.ech_payload_bytes);
+    });
+  }
   w.end_length(extensions, 2);
   w.end_length(handshake, 3);
   w.end_length(record, 2);

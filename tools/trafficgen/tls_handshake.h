@@ -16,6 +16,13 @@ struct ClientHelloSpec {
   std::string server_name;
   std::vector<std::string> alpn = {"h2", "http/1.1"};
   TlsFingerprint fingerprint = TlsFingerprint::kChromium;
+  // Encrypted Client Hello (draft-ietf-tls-esni §5): an outer hello naming the
+  // provider's public name (server_name), with the real one inside the
+  // encrypted_client_hello extension, here `ech_payload_bytes` of random bytes.
+  bool ech = false;
+  size_t ech_payload_bytes = 208;
+  // QUIC carries transport parameters in the hello (RFC 9001 §8.2).
+  bool quic_transport_parameters = false;
 };
 
 // A TLS 1.3 ClientHello in its record (RFC 8446 §4.1.2): legacy version 0x0303,

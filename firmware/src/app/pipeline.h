@@ -17,7 +17,7 @@
 namespace hm::app {
 
 struct PipelineSettings {
-  std::size_t workers = 1;
+  std::size_t workers = 0;           // 0: one per spare core (default_worker_count())
   std::size_t ring_capacity = 8192;  // packets per worker ring
   // Replaying a file waits for a full ring (the file can wait); live capture drops
   // and counts (the wire cannot).
@@ -49,6 +49,9 @@ class Pipeline {
 
   // From the capture thread only. Returns false when the packet was dropped.
   bool offer(capture::Packet packet);
+  // The same, copying the frame straight into the worker's ring slot (whose buffer is
+  // reused): no allocation per packet. The view need only live for the call.
+  bool offer(const capture::PacketView& packet);
 
   // Replaces the library the workers match with, without stopping them or dropping a
   // packet: each worker notices the new generation before its next packet and
@@ -64,6 +67,10 @@ class Pipeline {
   // No more packets: lets the workers drain their rings and joins them.
   void finish();
 
+  std::size_t worker_count() const { return workers_.size(); }
+  // Every packet offered so far has been inspected (all rings empty). Any thread.
+  bool drained() const;
+
   // Packets in and drops are live; the workers' inspector counters are complete
   // once finish() has returned.
   PipelineCounters counters() const;
@@ -71,6 +78,10 @@ class Pipeline {
  private:
   struct Worker;
   void run_worker(Worker& worker);
+  // The ring slot for a packet to `worker`, waiting or dropping as settings say;
+  // nullptr when dropped (counted).
+  capture::Packet* slot_for(Worker& worker);
+  Worker& worker_for(const capture::PacketView& packet);
 
   const PipelineSettings settings_;
   // Written by swap_library(), read by workers when library_generation_ moves on.
@@ -84,6 +95,9 @@ class Pipeline {
   std::uint64_t packets_in_ = 0;
   std::uint64_t ring_full_drops_ = 0;
 };
+
+// One worker per core the capture thread leaves (cores − 1), at least one.
+std::size_t default_worker_count();
 
 // The symmetric 5-tuple hash that sends both directions of a flow to one worker.
 std::uint64_t flow_hash(const capture::PacketView& packet);

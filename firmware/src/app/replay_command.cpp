@@ -11,6 +11,7 @@
 #include "app/signals.h"
 #include "app/wiring.h"
 #include "capture/pcap_file_source.h"
+#include "store/capture_status.h"
 
 namespace hm::app {
 namespace {
@@ -96,14 +97,15 @@ Status feed_files(const std::vector<std::filesystem::path>& files, Pipeline& pip
       return Error{source.error()};
     }
     while (true) {
-      auto packet = (*source)->next();
+      auto packet = (*source)->next_view();  // copied once, into a ring slot
       if (!packet) {
         return Error{packet.error()};
       }
       if (!packet->has_value()) {
         break;
       }
-      pipeline.offer(std::move(**packet));
+      store::CaptureStatus::instance().note_frame((**packet).bytes);  // the System page's view
+      pipeline.offer(**packet);
     }
   }
   return Ok{};
@@ -149,7 +151,13 @@ int run_replay_command(int argc, char** argv) {
     watcher.emplace(options.data_dir,
                     [&pipeline](auto compiled) { pipeline.swap_library(std::move(compiled)); });
   }
+  std::string replayed;
+  for (const auto& file : options.files) {
+    replayed += (replayed.empty() ? "" : ", ") + file.filename().string();
+  }
+  store::CaptureStatus::instance().start(store::CaptureStatus::Mode::replay, replayed);
   const Status fed = feed_files(options.files, pipeline);
+  store::CaptureStatus::instance().mark_finished();
   if (watcher) watcher->stop();
   pipeline.finish();
   (*writer)->stop();

@@ -17,6 +17,7 @@
 #include "app/systemd_notify.h"
 #include "app/wiring.h"
 #include "capture/live_pcap_source.h"
+#include "store/capture_status.h"
 #include "store/retention.h"
 
 namespace hm::app {
@@ -131,9 +132,13 @@ int run_daemon_command(int argc, char** argv) {
 
   // The capture thread: libpcap → flow-hashed rings. Stopped by LivePcapSource::stop().
   std::atomic<bool> capture_failed{false};
+  // What the System page and the setup wizard's mirror check show (store/capture_status.h).
+  store::CaptureStatus& capture_status = store::CaptureStatus::instance();
+  capture_status.start(store::CaptureStatus::Mode::live, settings.mirror_interface);
+  std::uint64_t capture_status_frames = 0;
   std::thread capture_thread([&] {
     while (true) {
-      auto packet = (*source)->next();
+      auto packet = (*source)->next_view();  // copied once, into a ring slot
       if (!packet) {
         std::cerr << "hallmonitor run: capture stopped: " << packet.error() << '\n';
         capture_failed = true;
@@ -147,7 +152,12 @@ int run_daemon_command(int argc, char** argv) {
         }
         continue;  // read timeout: nothing arrived
       }
-      pipeline.offer(std::move(**packet));
+      capture_status.note_frame((**packet).bytes);
+      if (!pipeline.offer(**packet)) capture_status.note_ring_drop();
+      if ((capture_status_frames++ & 4095) == 0) {  // pcap_stats now and then
+        const capture::LiveCaptureStats kernel = (*source)->stats();
+        capture_status.set_kernel_drops(kernel.dropped_by_kernel, kernel.dropped_by_interface);
+      }
     }
   });
   std::cerr << "hallmonitor run: capturing on " << settings.mirror_interface << ", data in "
@@ -161,6 +171,9 @@ int run_daemon_command(int argc, char** argv) {
             << ", shutting down\n";
   (*source)->stop();
   capture_thread.join();
+  // Kernel drops (the capture thread fell behind) and ring drops (a worker did) are
+  // counted apart: they call for different remedies.
+  const capture::LiveCaptureStats kernel = (*source)->stats();
   if (watcher) watcher->stop();
   pipeline.finish();
   (*writer)->stop();
@@ -170,8 +183,11 @@ int run_daemon_command(int argc, char** argv) {
   const store::CaptureWriterCounters stored = (*writer)->counters();
   std::cerr << "hallmonitor run: " << counters.packets_in << " packets, " << counters.hits
             << " library hits, " << stored.captures_stored << " captures stored, "
-            << counters.ring_full_drops << " ring_full_drops, "
+            << counters.ring_full_drops << " ring_full_drops, " << kernel.dropped_by_kernel
+            << " dropped_by_kernel, " << kernel.dropped_by_interface << " dropped_by_interface, "
             << stored.captures_unstored_disk_full << " captures_unstored_disk_full\n";
+  // A restart asked for on the System page: stopped cleanly, and systemd starts us again.
+  if (!capture_failed && store::restart_requested()) return store::kRestartExitCode;
   return capture_failed ? 1 : 0;
 }
 

@@ -20,7 +20,7 @@ struct DaemonSettings {
   std::filesystem::path library_dir;  // empty: the built-in starter library
   std::string web_address = "0.0.0.0";
   std::int64_t web_port = 8443;
-  std::int64_t workers = 1;
+  std::int64_t workers = 0;  // 0: one per spare core (app/pipeline.h default_worker_count)
   std::int64_t ring_capacity = 8192;
   std::int64_t snap_length = 65535;
   std::int64_t capture_buffer_mb = 32;

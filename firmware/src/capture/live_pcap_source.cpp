@@ -23,6 +23,7 @@ Result<std::unique_ptr<LivePcapSource>> LivePcapSource::open(const LiveCaptureSe
       pcap_set_promisc(handle, settings.promiscuous ? 1 : 0) != 0 ||
       pcap_set_timeout(handle, settings.poll_timeout_ms) != 0 ||
       pcap_set_buffer_size(handle, settings.buffer_size_bytes) != 0 ||
+      pcap_set_immediate_mode(handle, settings.immediate ? 1 : 0) != 0 ||
       pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_MICRO) != 0) {
     Error failure = pcap_failure(name, "setting capture options", handle);
     pcap_close(handle);
@@ -52,22 +53,32 @@ LivePcapSource::LivePcapSource(std::string interface_name, pcap* handle)
 LivePcapSource::~LivePcapSource() { pcap_close(handle_); }
 
 Result<std::optional<Packet>> LivePcapSource::next() {
-  if (stopped()) return std::optional<Packet>{};
+  auto view = next_view();
+  if (!view) return Error{view.error()};
+  if (!view->has_value()) return std::optional<Packet>{};
+  const PacketView& frame = **view;
+  Packet packet;
+  packet.ts_us = frame.ts_us;
+  packet.link_type = frame.link_type;
+  packet.wire_length = frame.wire_length;
+  packet.bytes.assign(frame.bytes.begin(), frame.bytes.end());
+  return std::optional<Packet>(std::move(packet));
+}
+
+Result<std::optional<PacketView>> LivePcapSource::next_view() {
+  if (stopped()) return std::optional<PacketView>{};
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   const int status = pcap_next_ex(handle_, &header, &data);
   if (status == 0 || status == PCAP_ERROR_BREAK || stopped()) {
-    return std::optional<Packet>{};  // timeout, or stop() broke the wait
+    return std::optional<PacketView>{};  // timeout, or stop() broke the wait
   }
   if (status != 1) {
     return pcap_failure(interface_name_, "reading", handle_);
   }
-  Packet packet;
-  packet.ts_us = static_cast<TimestampUs>(header->ts.tv_sec) * 1'000'000 + header->ts.tv_usec;
-  packet.link_type = link_type_;
-  packet.wire_length = header->len;
-  packet.bytes.assign(data, data + header->caplen);
-  return std::optional<Packet>(std::move(packet));
+  return std::optional<PacketView>(
+      PacketView{static_cast<TimestampUs>(header->ts.tv_sec) * 1'000'000 + header->ts.tv_usec,
+                 link_type_, std::span<const std::uint8_t>(data, header->caplen), header->len});
 }
 
 void LivePcapSource::stop() {

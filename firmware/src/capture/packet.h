@@ -23,10 +23,11 @@ struct PacketView {
   TimestampUs ts_us = 0;
   int link_type = 0;
   std::span<const std::uint8_t> bytes;
+  std::uint32_t wire_length = 0;  // length on the wire (bytes may be shorter)
 };
 
 inline PacketView view_of(const Packet& packet) {
-  return PacketView{packet.ts_us, packet.link_type, packet.bytes};
+  return PacketView{packet.ts_us, packet.link_type, packet.bytes, packet.wire_length};
 }
 
 }  // namespace hm::capture

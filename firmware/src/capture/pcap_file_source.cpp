@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 namespace hm::capture {
@@ -16,8 +17,13 @@ Result<std::unique_ptr<PcapFileSource>> PcapFileSource::open(const std::string& 
     return error(path + ": cannot read as pcap or pcapng: " + error_text);
   }
   auto source = std::unique_ptr<PcapFileSource>(new PcapFileSource(path, handle));
-  // pcapng starts with a section header block (type 0x0A0D0D0A, a palindrome).
-  if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
+  // pcapng starts with a section header block (type 0x0A0D0D0A, a palindrome). Only a
+  // regular file is opened twice: from a pipe, a second reader would take its bytes.
+  std::error_code not_regular;
+  std::FILE* file = std::filesystem::is_regular_file(path, not_regular)
+                        ? std::fopen(path.c_str(), "rb")
+                        : nullptr;
+  if (file != nullptr) {
     unsigned char magic[4] = {};
     source->is_pcapng_ = std::fread(magic, 1, 4, file) == 4 && magic[0] == 0x0a &&
                          magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a;
@@ -32,19 +38,36 @@ PcapFileSource::PcapFileSource(std::string path, pcap* handle)
 PcapFileSource::~PcapFileSource() { pcap_close(handle_); }
 
 Result<std::optional<Packet>> PcapFileSource::next() {
+  auto view = next_view();
+  if (!view) return Error{view.error()};
+  if (!view->has_value()) return std::optional<Packet>{};
+  const PacketView& frame = **view;
+  Packet packet;
+  packet.ts_us = frame.ts_us;
+  packet.link_type = frame.link_type;
+  packet.wire_length = frame.wire_length;
+  packet.bytes.assign(frame.bytes.begin(), frame.bytes.end());
+  return std::optional<Packet>(std::move(packet));
+}
+
+Result<std::optional<PacketView>> PcapFileSource::next_view() {
   if (fallback_) {
     auto packet = fallback_->next();
-    if (packet && packet->has_value()) ++packets_read_;
-    return packet;
+    if (!packet) return Error{packet.error()};
+    if (!packet->has_value()) return std::optional<PacketView>{};
+    ++packets_read_;
+    fallback_packet_ = std::move(**packet);
+    return std::optional<PacketView>(view_of(fallback_packet_));
   }
-  // The stdio position before the read is where the next record starts.
-  FILE* file = pcap_file(handle_);
-  const long offset = file != nullptr ? std::ftell(file) : -1;
+  // A classic pcap record's offset is counted; pcapng's blocks come in many kinds, so
+  // there the stdio position before the read says where the next record starts.
+  FILE* file = is_pcapng_ ? pcap_file(handle_) : nullptr;
+  const long pcapng_offset = file != nullptr ? std::ftell(file) : -1;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   const int status = pcap_next_ex(handle_, &header, &data);
   if (status == PCAP_ERROR_BREAK) {
-    return std::optional<Packet>{};
+    return std::optional<PacketView>{};
   }
   if (status != 1 && is_pcapng_ &&
       std::string_view(pcap_geterr(handle_)).find("interface") != std::string_view::npos) {
@@ -54,26 +77,29 @@ Result<std::optional<Packet>> PcapFileSource::next() {
       fallback_ = std::move(*reader);
       for (std::uint64_t i = 0; i < packets_read_; ++i) {
         auto skipped = fallback_->next();
-        if (!skipped || !skipped->has_value()) return skipped;
+        if (!skipped) return Error{skipped.error()};
+        if (!skipped->has_value()) return std::optional<PacketView>{};
       }
-      return next();
+      return next_view();
     }
   }
   if (status != 1) {
     std::string message =
         path_ + ": damaged packet record at packet " + std::to_string(packets_read_ + 1);
-    if (offset >= 0) message += " (offset " + std::to_string(offset) + ")";
+    if (!is_pcapng_) {
+      message += " (offset " + std::to_string(next_record_offset_) + ")";
+    } else if (pcapng_offset >= 0) {
+      message += " (offset " + std::to_string(pcapng_offset) + ")";
+    }
     message += ": ";
     message += pcap_geterr(handle_);
     return error(std::move(message));
   }
   ++packets_read_;
-  Packet packet;
-  packet.ts_us = static_cast<TimestampUs>(header->ts.tv_sec) * 1'000'000 + header->ts.tv_usec;
-  packet.link_type = link_type_;
-  packet.wire_length = header->len;
-  packet.bytes.assign(data, data + header->caplen);
-  return std::optional<Packet>(std::move(packet));
+  next_record_offset_ += 16 + header->caplen;
+  return std::optional<PacketView>(
+      PacketView{static_cast<TimestampUs>(header->ts.tv_sec) * 1'000'000 + header->ts.tv_usec,
+                 link_type_, std::span<const std::uint8_t>(data, header->caplen), header->len});
 }
 
 }  // namespace hm::capture

@@ -27,6 +27,11 @@ class PcapFileSource {
 
   // The next packet, std::nullopt at the end of the file, or an Error.
   Result<std::optional<Packet>> next();
+  // The same without a copy: the view borrows libpcap's buffer (or the fallback
+  // reader's packet) and is valid until the next call. The capture thread copies it
+  // straight into a worker's ring slot (app/pipeline.h), so a packet costs no
+  // allocation on its way.
+  Result<std::optional<PacketView>> next_view();
 
   const std::string& path() const { return path_; }
   int link_type() const { return link_type_; }
@@ -40,7 +45,11 @@ class PcapFileSource {
   int link_type_;
   std::uint64_t packets_read_ = 0;
   bool is_pcapng_ = false;
+  // Where the next classic pcap record starts (file header, then 16-byte record
+  // headers and their bytes): named in errors without asking stdio on every packet.
+  std::uint64_t next_record_offset_ = 24;
   std::unique_ptr<PcapngReader> fallback_;
+  Packet fallback_packet_;  // what next_view() lends when the fallback reader is in use
 };
 
 }  // namespace hm::capture

@@ -108,6 +108,7 @@ void ClientStream::feed_tls(std::span<const std::uint8_t> bytes) {
   switch (tls_->feed(bytes)) {
     case ClientHelloCollector::Progress::need_more: return;
     case ClientHelloCollector::Progress::done:
+      client_hello_read_ = true;
       for (const auto& name : tls_->client_hello().server_names) {
         context_->observe(ObservationKind::tls_sni, name, {},
                           attributes_of(tls_->client_hello(), name));

@@ -49,6 +49,9 @@ class ClientStream final : public flows::StreamConsumer {
 
   void bind(const EmitContext* context) { context_ = context; }
 
+  // The sender's TLS ClientHello has been read: what follows is ciphertext.
+  bool client_hello_read() const { return client_hello_read_; }
+
   void on_stream_data(std::span<const std::uint8_t> bytes) override;
   void on_stream_gap(std::uint64_t missing_bytes) override;
 
@@ -64,6 +67,7 @@ class ClientStream final : public flows::StreamConsumer {
   const InspectorSettings& settings_;
   const EmitContext* context_ = nullptr;
   Protocol protocol_;
+  bool client_hello_read_ = false;
   std::vector<std::uint8_t> prefix_;  // first bytes, until they say what this is
   std::unique_ptr<ClientHelloCollector> tls_;
   std::unique_ptr<HttpRequestStream> http_;

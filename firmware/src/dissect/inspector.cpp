@@ -20,6 +20,7 @@ constexpr std::uint16_t kDnsPort = 53;
 constexpr std::uint16_t kMdnsPort = 5353;   // RFC 6762
 constexpr std::uint16_t kLlmnrPort = 5355;  // RFC 4795
 constexpr capture::TimestampUs kExpiryIntervalUs = 1'000'000;
+constexpr std::uint8_t kUdpProtocol = 17;
 
 bool is_dns_port(std::uint16_t port) {
   return port == kDnsPort || port == kMdnsPort || port == kLlmnrPort;
@@ -55,6 +56,12 @@ struct FlowState {
   std::unique_ptr<TcpFlow> tcp;          // TCP flows only: reassembly and client streams
   std::unique_ptr<QuicConnection> quic;  // UDP flows speaking QUIC: Initial keys, CRYPTO
   FlowVisibility visibility;             // what could be seen of it, for the minute statistics
+  // Past what can be seen: its names are known (the TLS ClientHello, the QUIC Initial)
+  // and the rest is ciphertext, or it is a VPN tunnel. Its dissection state is freed;
+  // its packets are counted for the statistics and go no further (issue 9: most bytes
+  // of a school's uplink are encrypted bulk, and cost nothing to look past).
+  bool bypassed = false;
+  std::array<bool, 2> fin{};  // a bypassed TCP flow's FINs, by direction as in TcpFlow
 };
 
 using FlowTable = flows::FlowTable<FlowState>;
@@ -81,11 +88,29 @@ struct Inspector::State {
   capture::TimestampUs last_expiry_us = 0;
   capture::TimestampUs last_packet_us = 0;
   VisibilityStats visibility_stats;  // flows and bytes by what could be seen, per minute
+  // The observations of the packet being inspected (they classify its flow), and the
+  // sink that notes them before passing them on: built once, not per packet.
+  std::vector<Observation> seen;
+  const ObservationSink* emit = nullptr;
+  const ObservationSink noting = [this](const Observation& observation) {
+    seen.push_back(observation);
+    if (emit != nullptr && *emit) (*emit)(observation);
+  };
 
   decode::DecodeStatus defragment(decode::DecodedPacket& packet, capture::TimestampUs now_us);
   void inspect_udp(const decode::DecodedPacket& packet, FlowTable::Flow& flow,
                    EmitContext& context);
-  void inspect_tcp(const decode::DecodedPacket& packet, EmitContext& context);
+  // The flow the packet went to, or nullptr (not followed, or ended by this packet).
+  // `flow`: the packet's flow if it exists (found and marked used).
+  FlowTable::Flow* inspect_tcp(const decode::DecodedPacket& packet,
+                               const flows::DirectedFlowKey& directed, FlowTable::Flow* flow,
+                               EmitContext& context);
+  // A packet of a bypassed flow: counted; false when it starts a new connection on
+  // the flow's 5-tuple, which is then inspected as usual.
+  bool pass_bypassed(FlowTable::Flow& flow, const decode::DecodedPacket& packet,
+                     const flows::DirectedFlowKey& directed, std::size_t frame_bytes,
+                     const ObservationSink& emit);
+  void maybe_bypass(FlowTable::Flow& flow);
   void inspect_dhcp(const decode::DecodedPacket& packet, EmitContext& context);
   void new_tcp_connection(FlowTable::Flow& flow, const decode::DecodedPacket& packet);
   void flush(FlowTable::Flow& flow, capture::TimestampUs now_us, const ObservationSink& emit);
@@ -160,6 +185,16 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
       return;
   }
 
+  const auto directed =
+      flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
+                           static_cast<std::uint8_t>(packet.transport));
+  // One lookup for a packet of a known flow: found here, marked used, handed on.
+  FlowTable::Flow* flow = s.flows.find_and_touch(directed, frame.ts_us);
+  if (flow != nullptr && flow->state.bypassed) {
+    if (s.pass_bypassed(*flow, packet, directed, frame.bytes.size(), emit)) return;
+    flow = nullptr;  // forgotten: a new connection on its 5-tuple
+  }
+
   EmitContext context;
   context.ts_us = frame.ts_us;
   context.src_ip = packet.src_ip;
@@ -167,36 +202,77 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
   context.src_port = packet.src_port;
   context.dst_port = packet.dst_port;
   context.src_mac = packet.src_mac;
-  context.emit = &emit;
   context.counters = &s.counters;
   context.hosts = &s.hosts;
   context.address_names = &s.address_names;
   // What the dissectors see of this packet classifies its flow (dissect/visibility.h).
-  std::vector<Observation> seen;
-  const ObservationSink noting = [&seen, &emit](const Observation& observation) {
-    seen.push_back(observation);
-    if (emit) emit(observation);
-  };
-  context.emit = &noting;
+  s.seen.clear();
+  s.emit = &emit;
+  context.emit = &s.noting;
   if (packet.transport == decode::Transport::udp) {
-    bool created = false;
-    auto& flow = s.flows.find_or_create(
-        flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
-                             static_cast<std::uint8_t>(packet.transport)),
-        frame.ts_us, created, [&](FlowTable::Flow& old) { s.flush(old, frame.ts_us, emit); });
-    s.inspect_udp(packet, flow, context);
+    if (flow == nullptr) {
+      bool created = false;
+      flow = &s.flows.find_or_create(directed, frame.ts_us, created, [&](FlowTable::Flow& old) {
+        s.flush(old, frame.ts_us, emit);
+      });
+    }
+    s.inspect_udp(packet, *flow, context);
   } else {
-    s.inspect_tcp(packet, context);
+    flow = s.inspect_tcp(packet, directed, flow, context);
   }
-  const auto directed =
-      flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
-                           static_cast<std::uint8_t>(packet.transport));
-  if (FlowTable::Flow* flow = s.flows.find(directed.key)) {
+  s.emit = nullptr;
+  if (flow != nullptr) {
     FlowVisibility& visibility = flow->state.visibility;
     visibility.on_packet(packet);
-    for (const Observation& observation : seen) visibility.on_observation(observation);
+    for (const Observation& observation : s.seen) visibility.on_observation(observation);
     s.visibility_stats.on_packet(visibility, frame.bytes.size(), frame.ts_us);
+    s.maybe_bypass(*flow);
   }
+}
+
+bool Inspector::State::pass_bypassed(FlowTable::Flow& flow, const decode::DecodedPacket& packet,
+                                     const flows::DirectedFlowKey& directed,
+                                     std::size_t frame_bytes, const ObservationSink& emit) {
+  const bool tcp = packet.transport == decode::Transport::tcp;
+  const bool syn = tcp && (packet.tcp_flags & decode::tcp_flag::kSyn) != 0;
+  const bool ack = tcp && (packet.tcp_flags & decode::tcp_flag::kAck) != 0;
+  if (syn && !ack) {
+    // A new connection on the 5-tuple (the old one ended unseen): inspect it afresh.
+    flush(flow, last_packet_us, emit);
+    flows.erase(directed.key);
+    ++counters.tcp_connections_reused;
+    return false;
+  }
+  ++counters.bypassed_packets;
+  visibility_stats.on_packet(flow.state.visibility, frame_bytes, last_packet_us);
+  if (!tcp) return true;
+  flow.state.fin[directed.from_first ? 0 : 1] |= (packet.tcp_flags & decode::tcp_flag::kFin) != 0;
+  if ((packet.tcp_flags & decode::tcp_flag::kRst) != 0 ||
+      (flow.state.fin[0] && flow.state.fin[1])) {
+    flush(flow, last_packet_us, emit);
+    flows.erase(directed.key);
+  }
+  return true;
+}
+
+void Inspector::State::maybe_bypass(FlowTable::Flow& flow) {
+  FlowState& state = flow.state;
+  if (state.tcp) {
+    // The client's ClientHello is read (either direction may be the client).
+    const auto& directions = state.tcp->directions;
+    const bool named = std::any_of(directions.begin(), directions.end(), [](const auto& d) {
+      return d.stream && d.stream->client_hello_read();
+    });
+    if (!named) return;
+    state.fin = {directions[0].fin, directions[1].fin};
+    state.tcp.reset();  // reassembly, streams and their buffers go now, not at the flow's end
+  } else if (state.quic) {
+    if (!state.quic->done()) return;
+    state.quic.reset();
+  } else if (!state.visibility.tunnel() || flow.key.protocol != kUdpProtocol) {
+    return;
+  }
+  state.bypassed = true;
 }
 
 std::vector<VisibilityMinute> Inspector::take_visibility(capture::TimestampUs now_us, bool all) {
@@ -267,15 +343,13 @@ decode::DecodeStatus Inspector::State::defragment(decode::DecodedPacket& packet,
   return status == decode::DecodeStatus::ip_fragment ? decode::DecodeStatus::malformed : status;
 }
 
-void Inspector::State::inspect_tcp(const decode::DecodedPacket& packet, EmitContext& context) {
+FlowTable::Flow* Inspector::State::inspect_tcp(const decode::DecodedPacket& packet,
+                                               const flows::DirectedFlowKey& directed,
+                                               FlowTable::Flow* flow, EmitContext& context) {
   const bool syn = (packet.tcp_flags & decode::tcp_flag::kSyn) != 0;
   const bool fin = (packet.tcp_flags & decode::tcp_flag::kFin) != 0;
   const bool rst = (packet.tcp_flags & decode::tcp_flag::kRst) != 0;
-  const auto directed =
-      flows::make_flow_key(packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port,
-                           static_cast<std::uint8_t>(packet.transport));
-  FlowTable::Flow* flow = flows.find(directed.key);
-  if (flow == nullptr && !syn && packet.payload.empty()) return;  // nothing to follow yet
+  if (flow == nullptr && !syn && packet.payload.empty()) return nullptr;  // nothing to follow yet
   const int index = directed.from_first ? 0 : 1;
   const ObservationSink& emit = *context.emit;
 
@@ -292,8 +366,10 @@ void Inspector::State::inspect_tcp(const decode::DecodedPacket& packet, EmitCont
   }
   bool created = false;
   FlowTable::Flow& current =
-      flows.find_or_create(directed, context.ts_us, created,
-                           [&](FlowTable::Flow& old) { flush(old, context.ts_us, emit); });
+      flow != nullptr
+          ? *flow
+          : flows.find_or_create(directed, context.ts_us, created,
+                                 [&](FlowTable::Flow& old) { flush(old, context.ts_us, emit); });
   if (!current.state.tcp) new_tcp_connection(current, packet);
   TcpDirection& direction = current.state.tcp->directions[index];
   if (syn && !direction.syn_seq) direction.syn_seq = packet.tcp_seq;
@@ -308,7 +384,9 @@ void Inspector::State::inspect_tcp(const decode::DecodedPacket& packet, EmitCont
   if (rst || (directions[0].fin && directions[1].fin)) {
     flush(current, context.ts_us, emit);
     flows.erase(directed.key);
+    return nullptr;
   }
+  return &current;
 }
 
 void Inspector::State::new_tcp_connection(FlowTable::Flow& flow,

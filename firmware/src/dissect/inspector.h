@@ -78,6 +78,8 @@ struct InspectorCounters {
   std::uint64_t tcp_overlap_conflicts = 0;     // overlapping segments with different bytes
   std::uint64_t reassembly_depth_reached = 0;  // directions cut at the depth limit
   std::uint64_t reassembly_memory_full = 0;    // worker-wide out-of-order cap refused bytes
+  // Packets of flows past what can be seen (named and encrypted): counted, not dissected.
+  std::uint64_t bypassed_packets = 0;
 
   // Workers count apart; the totals shown are their sum (STYLE.md "One owner per
   // thread"). The fields listed once, here, with the names `observe --counters` and
@@ -126,6 +128,7 @@ struct InspectorCounters {
     visit("tcp_overlap_conflicts", &InspectorCounters::tcp_overlap_conflicts);
     visit("reassembly_depth_reached", &InspectorCounters::reassembly_depth_reached);
     visit("reassembly_memory_full", &InspectorCounters::reassembly_memory_full);
+    visit("bypassed_packets", &InspectorCounters::bypassed_packets);
   }
 
   InspectorCounters& operator+=(const InspectorCounters& other) {
@@ -134,7 +137,7 @@ struct InspectorCounters {
   }
 };
 
-static_assert(sizeof(InspectorCounters) == 42 * sizeof(std::uint64_t),
+static_assert(sizeof(InspectorCounters) == 43 * sizeof(std::uint64_t),
               "a counter was added: list it in InspectorCounters::for_each_field");
 
 using ObservationSink = std::function<void(const Observation&)>;

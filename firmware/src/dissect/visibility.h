@@ -63,6 +63,8 @@ class FlowVisibility {
   // Flows of IP protocols other than TCP and UDP (one per address pair and protocol).
   void on_ip_protocol(std::uint8_t protocol);
   Visibility classify() const;
+  // A WireGuard or OpenVPN tunnel: encrypted, and nothing later can make it more.
+  bool tunnel() const { return (facts_ & (kWireGuard | kOpenVpn)) != 0; }
 
   // Bytes and packets not yet added to the minute statistics, and of which minute.
   std::int64_t minute = -1;

@@ -75,13 +75,17 @@ class FlowTable {
     } else {
       created = false;
     }
-    auto position = found->second;
-    auto& from = lists_[list_index(position->key, position->two_sided())];
-    position->last_seen_us = now_us;
-    position->sent[directed.from_first ? 0 : 1] = true;
-    auto& to = lists_[list_index(position->key, position->two_sided())];
-    to.splice(to.end(), from, position);
-    return *position;
+    touch(found->second, now_us, directed.from_first);
+    return *found->second;
+  }
+
+  // find() that also marks the flow used at `now_us` by the packet's sender, as
+  // find_or_create() does: one lookup for a packet of a flow that exists.
+  Flow* find_and_touch(const DirectedFlowKey& directed, capture::TimestampUs now_us) {
+    auto found = index_.find(directed.key);
+    if (found == index_.end()) return nullptr;
+    touch(found->second, now_us, directed.from_first);
+    return &*found->second;
   }
 
   void erase(const FlowKey& key) {
@@ -128,6 +132,16 @@ class FlowTable {
   // 0: TCP one-sided, 1: TCP two-sided, 2: UDP one-sided, 3: UDP two-sided.
   static std::size_t list_index(const FlowKey& key, bool two_sided) {
     return (is_tcp(key) ? 0 : 2) + (two_sided ? 1 : 0);
+  }
+
+  using Position = typename std::list<Flow>::iterator;
+
+  void touch(Position position, capture::TimestampUs now_us, bool from_first) {
+    auto& from = lists_[list_index(position->key, position->two_sided())];
+    position->last_seen_us = now_us;
+    position->sent[from_first ? 0 : 1] = true;
+    auto& to = lists_[list_index(position->key, position->two_sided())];
+    if (&to != &from || std::next(position) != to.end()) to.splice(to.end(), from, position);
   }
 
   template <typename OnRemove>

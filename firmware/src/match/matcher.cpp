@@ -4,6 +4,10 @@
 
 #include <hs.h>
 #include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <climits>
@@ -172,6 +176,128 @@ struct PendingPass {
   bool has_domains = false;
 };
 
+// One database to compile and where the result goes.
+struct CompileJob {
+  const PendingDatabase* pending;
+  hs_database_t** database;
+};
+
+bool write_all(int fd, const void* data, std::size_t size) {
+  const auto* bytes = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t written = ::write(fd, bytes, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    bytes += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* data, std::size_t size) {
+  auto* bytes = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t got = ::read(fd, bytes, size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    bytes += got;
+    size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+std::optional<std::string> compile_here(const std::vector<CompileJob>& jobs,
+                                        const std::vector<Entry>& entries,
+                                        const std::vector<PatternRef>& refs) {
+  for (const CompileJob& job : jobs) {
+    if (auto failure = job.pending->compile(*job.database, entries, refs)) return failure;
+  }
+  return std::nullopt;
+}
+
+// Compiles every database in a child process and loads what it sends back
+// (hs_serialize_database → pipe → hs_deserialize_database). Hyperscan's compiler
+// allocates several times a database's size on the way (some 70 MiB for 50,000
+// entries, for a 7 MiB result); in a child that memory is the child's and is gone
+// when it exits, so the daemon's resident size never carries it (issue 9: peak RSS
+// with a 50,000-entry library). The child only compiles and writes, then _exit()s.
+// Where fork() or the pipe fails, the databases are compiled here as before.
+std::optional<std::string> compile_in_child(const std::vector<CompileJob>& jobs,
+                                            const std::vector<Entry>& entries,
+                                            const std::vector<PatternRef>& refs) {
+  enum Tag : std::uint8_t { kDatabase = 0, kFailure = 1, kEmpty = 2 };
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return compile_here(jobs, entries, refs);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return compile_here(jobs, entries, refs);
+  }
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    const int out = pipe_fds[1];
+    for (const CompileJob& job : jobs) {
+      hs_database_t* database = nullptr;
+      const std::optional<std::string> failure = job.pending->compile(database, entries, refs);
+      std::uint8_t tag = failure ? kFailure : database == nullptr ? kEmpty : kDatabase;
+      char* bytes = nullptr;
+      std::size_t length = 0;
+      if (failure) {
+        bytes = const_cast<char*>(failure->data());
+        length = failure->size();
+      } else if (database != nullptr &&
+                 hs_serialize_database(database, &bytes, &length) != HS_SUCCESS) {
+        tag = kFailure;
+        static constexpr char kMessage[] = "could not serialise a compiled database";
+        bytes = const_cast<char*>(kMessage);
+        length = sizeof kMessage - 1;
+      }
+      const std::uint64_t size = length;
+      if (!write_all(out, &tag, 1) || (tag != kEmpty && (!write_all(out, &size, sizeof size) ||
+                                                         !write_all(out, bytes, length)))) {
+        ::_exit(1);
+      }
+      if (tag == kFailure) ::_exit(0);
+    }
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  const int in = pipe_fds[0];
+  std::optional<std::string> failure;
+  std::vector<char> bytes;
+  for (const CompileJob& job : jobs) {
+    std::uint8_t tag = 0;
+    std::uint64_t size = 0;
+    if (!read_all(in, &tag, 1) ||
+        (tag != kEmpty && (!read_all(in, &size, sizeof size) || size > (std::uint64_t{1} << 34)))) {
+      failure = "the library compiler process ended early";
+      break;
+    }
+    if (tag == kEmpty) continue;
+    bytes.resize(static_cast<std::size_t>(size));
+    if (!read_all(in, bytes.data(), bytes.size())) {
+      failure = "the library compiler process ended early";
+      break;
+    }
+    if (tag == kFailure) {
+      failure = std::string(bytes.begin(), bytes.end());
+      break;
+    }
+    if (hs_deserialize_database(bytes.data(), bytes.size(), job.database) != HS_SUCCESS) {
+      failure = "could not load a compiled database";
+      break;
+    }
+  }
+  ::close(in);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!failure && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    failure = "the library compiler process failed";
+  }
+  return failure;
+}
 }  // namespace
 
 Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library library) {
@@ -221,20 +347,23 @@ Result<std::shared_ptr<const CompiledLibrary>> CompiledLibrary::compile(Library 
   }
   std::sort(impl->sha256.begin(), impl->sha256.end());
 
+  std::vector<CompileJob> jobs;
   for (auto& [rules, pending] : by_rules) {
     Impl::Pass& pass = impl->passes.emplace_back();
     pass.rules = rules;
     pass.has_domains = pending.has_domains;
-    for (auto [source, target] : {std::pair{&pending.literals, &pass.literals},
-                                  std::pair{&pending.expressions, &pass.expressions}}) {
-      if (auto failure = source->compile(*target, entries, impl->patterns)) {
-        return error(std::move(*failure));
-      }
-    }
   }
-  // Hyperscan's compiler allocates several times the database's size on the way
-  // (70 MiB for 50,000 entries, for a 7 MiB result); hand that back to the kernel
-  // so the box does not carry it until the next library.
+  std::size_t index = 0;
+  for (auto& [rules, pending] : by_rules) {
+    Impl::Pass& pass = impl->passes[index++];
+    jobs.push_back({&pending.literals, &pass.literals});
+    jobs.push_back({&pending.expressions, &pass.expressions});
+  }
+  if (auto failure = compile_in_child(jobs, entries, impl->patterns)) {
+    return error(std::move(*failure));
+  }
+  // Whatever the compile left here (a fallback compile in this process) goes back to
+  // the kernel, so the box does not carry it until the next library.
   malloc_trim(0);
   return std::shared_ptr<const CompiledLibrary>(new CompiledLibrary(std::move(impl)));
 }
@@ -254,6 +383,7 @@ struct Scanner::Scratch {
 
   hs_scratch_t* scratch = nullptr;
   NormalisedText text;
+  NormalisedText base;  // stages 1 and 2 of `text`, shared by passes (normalise.h)
   std::vector<Occurrence> occurrences;
   std::vector<Span> spans;
   // Generation stamps instead of clearing per scan.
@@ -370,11 +500,18 @@ void Scanner::scan_report(std::string_view text, TextForm form, ScanReport& repo
   scratch.spans.clear();
 
   ScanContext context{&impl.patterns, &scratch, form};
+  // Stages 1 and 2 of normalising are shared by the passes that agree on them.
+  std::optional<NormaliseRules> base_key;
   for (const auto& pass : impl.passes) {
     if (form == TextForm::host_name && !pass.has_domains) {
       continue;
     }
-    normalise_into(text, form, pass.rules, scratch.text);
+    const NormaliseRules key = base_rules(form, pass.rules);
+    if (base_key != key) {
+      normalise_base(text, form, pass.rules, scratch.base);
+      base_key = key;
+    }
+    normalise_rest(scratch.base, form, pass.rules, scratch.text);
     // Observations are capped far below 4 GiB by the dissectors; a longer text is
     // scanned up to hs_scan's limit. HS_SCAN_TERMINATED cannot happen (on_match never
     // stops the scan); any other error means a corrupt database or scratch, which

@@ -452,13 +452,18 @@ TextForm text_form_of(dissect::ObservationKind kind) {
   return kind == dissect::ObservationKind::http_url ? TextForm::url : TextForm::plain;
 }
 
-void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
-                    NormalisedText& out) {
-  // Offsets are 32-bit: observations are capped far below 4 GiB by the dissectors.
-  text = text.substr(0, UINT32_MAX);
+NormaliseRules base_rules(TextForm form, NormaliseRules rules) {
   if (form == TextForm::host_name) {
     rules &= kExactRules;  // a DNS name is matched exactly: "bet365", "www"
   }
+  return rules & (kDecode | kAccents);
+}
+
+void normalise_base(std::string_view text, TextForm form, NormaliseRules rules,
+                    NormalisedText& out) {
+  // Offsets are 32-bit: observations are capped far below 4 GiB by the dissectors.
+  text = text.substr(0, UINT32_MAX);
+  rules = base_rules(form, rules);
   NormalisedText& decoded = decoded_scratch();
   decoded.clear();
   decoded.text.reserve(text.size());
@@ -469,6 +474,15 @@ void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
   out.text.reserve(decoded.text.size());
   out.origin.reserve(decoded.text.size());
   unicode(decoded, (rules & kAccents) != 0, out);
+}
+
+namespace {
+
+// Stages 3 to 6, in place.
+void normalise_words(TextForm form, NormaliseRules rules, NormalisedText& out) {
+  if (form == TextForm::host_name) {
+    rules &= kExactRules;
+  }
   if ((rules & kSplit) != 0) {
     join_split_letters(out);
   }
@@ -481,6 +495,21 @@ void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
   if ((rules & kWordSpacing) != 0) {
     space_words(out);
   }
+}
+
+}  // namespace
+
+void normalise_rest(const NormalisedText& base, TextForm form, NormaliseRules rules,
+                    NormalisedText& out) {
+  out.text.assign(base.text);
+  out.origin.assign(base.origin.begin(), base.origin.end());
+  normalise_words(form, rules, out);
+}
+
+void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
+                    NormalisedText& out) {
+  normalise_base(text, form, rules, out);
+  normalise_words(form, rules, out);
 }
 
 std::string normalise(std::string_view text, TextForm form, NormaliseRules rules) {

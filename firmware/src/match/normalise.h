@@ -64,6 +64,19 @@ void normalise_into(std::string_view text, TextForm form, NormaliseRules rules,
                     NormalisedText& out);
 std::string normalise(std::string_view text, TextForm form, NormaliseRules rules = kAllRules);
 
+// normalise_into() in two halves, for a caller that normalises one text under several
+// rule sets (the matcher's passes): stages 1 and 2 depend only on the form and on
+// kDecode and kAccents, so passes that agree on those share them and only copy and
+// redo stages 3 to 6 (issue 9: the same text was decoded and folded once per pass).
+// normalise_into(t, f, r, out) == normalise_rest(base, r, out) after
+// normalise_base(t, f, r, base).
+void normalise_base(std::string_view text, TextForm form, NormaliseRules rules,
+                    NormalisedText& base);
+void normalise_rest(const NormalisedText& base, TextForm form, NormaliseRules rules,
+                    NormalisedText& out);
+// What normalise_base() depends on of `rules`: equal keys give equal bases.
+NormaliseRules base_rules(TextForm form, NormaliseRules rules);
+
 // Whether a byte of normalised text is part of a word: ASCII letters and digits
 // and every byte ≥ 0x80 (letters of other scripts; separators were made ASCII).
 constexpr bool is_word_byte(unsigned char byte) {

@@ -76,6 +76,39 @@ TEST_F(PcapFileSourceTest, ReadsEveryPacketThenEnds) {
   EXPECT_EQ((*source)->packets_read(), 3u);
 }
 
+TEST_F(PcapFileSourceTest, ViewsLendTheSameFramesWithoutCopying) {
+  const auto path = write("views.pcap", pcap_file(3));
+  auto copies = PcapFileSource::open(path);
+  auto views = PcapFileSource::open(path);
+  ASSERT_TRUE(copies && views);
+  for (int i = 0; i < 3; ++i) {
+    auto packet = (*copies)->next();
+    auto view = (*views)->next_view();
+    ASSERT_TRUE(packet && view);
+    ASSERT_TRUE(packet->has_value() && view->has_value());
+    EXPECT_EQ((**view).ts_us, (**packet).ts_us);
+    EXPECT_EQ((**view).link_type, (**packet).link_type);
+    EXPECT_EQ((**view).wire_length, 60u);
+    EXPECT_EQ(Bytes((**view).bytes.begin(), (**view).bytes.end()), (**packet).bytes);
+  }
+  auto end = (*views)->next_view();
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(end->has_value());
+  EXPECT_EQ((*views)->packets_read(), 3u);
+}
+
+TEST_F(PcapFileSourceTest, TruncatedViewNamesTheRecordsOffsetToo) {
+  const Bytes whole = pcap_file(3);
+  const auto path = write("truncated-view.pcap", Bytes(whole.begin(), whole.end() - 10));
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  ASSERT_TRUE((*source)->next_view());
+  ASSERT_TRUE((*source)->next_view());
+  auto third = (*source)->next_view();
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().find("offset 176"), std::string::npos) << third.error();
+}
+
 TEST_F(PcapFileSourceTest, TruncatedRecordNamesFilePacketAndOffset) {
   const Bytes whole = pcap_file(3);
   const Bytes bytes(whole.begin(), whole.end() - 10);  // the third record loses its last bytes

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace hm::flows {
@@ -76,6 +77,39 @@ TEST(FlowTableTest, FullTableDropsExpiredThenOneSidedThenLeastRecentlyUsed) {
   EXPECT_EQ(table.counters().flows_evicted, 3u);
   EXPECT_EQ(table.counters().flows_expired, 3u);  // 1001, 1005, 1006 all idle past 100
   EXPECT_EQ(table.size(), 1u);
+}
+
+TEST(FlowTableTest, FindAndTouchMarksTheFlowUsedWithoutCreatingOne) {
+  Table table(8, FlowTimeouts{10, 10});
+  bool created = false;
+  auto ignore = [](Table::Flow&) {};
+  EXPECT_EQ(table.find_and_touch(key(1, 1000), 0), nullptr);
+  EXPECT_EQ(table.size(), 0u);
+  table.find_or_create(key(1, 1000), 0, created, ignore);
+  table.find_or_create(key(2, 1000), 0, created, ignore);
+  Table::Flow* flow = table.find_and_touch(key(1, 1000, 6, false), 8);
+  ASSERT_NE(flow, nullptr);
+  EXPECT_TRUE(flow->two_sided());  // the answer's sender is marked as having sent
+  EXPECT_EQ(flow->last_seen_us, 8);
+  // Only the untouched flow idles out.
+  std::vector<std::uint16_t> expired;
+  table.expire_idle(15, [&](Table::Flow& f) { expired.push_back(f.key.first_port); });
+  EXPECT_EQ(expired.size(), 1u);
+  EXPECT_NE(table.find(key(1, 1000).key), nullptr);
+}
+
+TEST(FlowTableTest, KeyHashSpreadsNearbyAddressesAndPorts) {
+  // Flows of one school differ in a byte or two: their hashes must not collide.
+  FlowKeyHash hash;
+  std::vector<std::size_t> seen;
+  for (std::uint8_t client = 0; client < 64; ++client) {
+    for (std::uint16_t port = 40000; port < 40064; ++port) {
+      seen.push_back(hash(key(client, port).key));
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
+  EXPECT_EQ(hash(key(7, 4242).key), hash(key(7, 4242, 6, false).key));  // symmetric
 }
 
 }  // namespace

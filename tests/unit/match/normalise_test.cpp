@@ -1,5 +1,8 @@
 #include "match/normalise.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace hm::match {
@@ -150,6 +153,45 @@ TEST(Normalise, FormOfObservationKinds) {
   EXPECT_EQ(text_form_of(ObservationKind::http_url), TextForm::url);
   EXPECT_EQ(text_form_of(ObservationKind::http_search), TextForm::plain);
   EXPECT_EQ(text_form_of(ObservationKind::http_body), TextForm::plain);
+}
+
+// The matcher shares stages 1 and 2 between passes: the halves must add up to the
+// whole for every form and rule set, whatever the text.
+TEST(Normalise, BaseThenRestEqualsTheWholeForEveryRuleSet) {
+  const std::vector<std::string> texts = {"How+to+K1LL+myself%3F",
+                                          "s.u.i.c.i.d.e   now!!!",
+                                          "Caf\xc3\xa9 &amp; cr\xc3\xa8me",
+                                          "www.Bet365.COM",
+                                          "killlll them",
+                                          "\xe2\x80\x9cquoted\xe2\x80\x9d k m s",
+                                          "",
+                                          std::string("bad \xff utf8 \xc3")};
+  const std::vector<NormaliseRules> rule_sets = {kAllRules,
+                                                 kExactRules,
+                                                 kAllRules | kWordSpacing,
+                                                 kDecode | kAccents | kSplit,
+                                                 kDecode | kLeet | kRepeats | kWordSpacing,
+                                                 kAccents | kRepeats,
+                                                 0};
+  for (const TextForm form : {TextForm::plain, TextForm::url, TextForm::host_name}) {
+    for (const auto& text : texts) {
+      for (const NormaliseRules rules : rule_sets) {
+        NormalisedText whole, base, rest;
+        normalise_into(text, form, rules, whole);
+        normalise_base(text, form, rules, base);
+        normalise_rest(base, form, rules, rest);
+        EXPECT_EQ(rest.text, whole.text) << text << " rules " << int{rules};
+        EXPECT_EQ(rest.origin, whole.origin) << text << " rules " << int{rules};
+        // Rule sets with the same base key give the same base.
+        for (const NormaliseRules other : rule_sets) {
+          if (base_rules(form, other) != base_rules(form, rules)) continue;
+          NormalisedText other_base;
+          normalise_base(text, form, other, other_base);
+          EXPECT_EQ(other_base.text, base.text);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
