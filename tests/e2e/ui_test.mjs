@@ -206,13 +206,23 @@ async function browserJourney(box) {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByLabel('Password').press('Enter');
 
-    // The planted concern (tools/sample/README.md): a suicide search on www.google.com.
+    // Set up from the setup page: signed in, the wizard carries on (every step is in
+    // setup_test.mjs); here it is left for later, and the box opens as usual.
+    await page.getByRole('heading', { name: 'What is the school called?' }).waitFor({ timeout: 30000 });
+    check(new URL(page.url()).pathname === '/setup', 'after signing in, the setup wizard carries on at /setup');
+    await page.getByRole('link', { name: 'Do the rest later' }).click();
+
+    // People land on the dashboard. The planted concern (tools/sample/README.md), a
+    // suicide search on www.google.com, is on the captures page (the list shows no
+    // evidence: the site is on the capture's own page, captures_test.mjs).
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Captures' }).click();
     await page.getByRole('heading', { name: 'Captures' }).waitFor();
-    const row = page.locator('tbody tr', { hasText: 'www.google.com' }).filter({ hasText: 'Suicide' });
+    const row = page.locator('tbody tr', { hasText: 'how to kill myself' }).filter({ hasText: 'Suicide' });
     await row.first().waitFor();
     const rowText = await row.first().innerText();
-    check(rowText.includes('how to kill myself') && rowText.includes('Critical') && rowText.includes('10.20.16.29'),
-      'the captures page shows the planted suicide search (phrase, severity, device, site)');
+    check(rowText.includes('Critical') && rowText.includes('10.20.16.29') && rowText.includes('Needs review'),
+      'the captures page shows the planted suicide search (phrase, severity, device, status)');
     const rows = await page.locator('tbody tr').count();
     check(rows >= 8, `the captures page lists the sample's planted captures (${rows} rows)`);
     const firstTime = await page.locator('tbody tr').first().locator('time').getAttribute('datetime');

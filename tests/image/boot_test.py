@@ -272,7 +272,12 @@ def main():
             code, page = browser.call("GET", "/api/captures?limit=200")
             if code != 200:
                 return None
-            seen = {(c["category"], c["host"]) for c in page["captures"]}
+            # The list carries no evidence: each capture's own page opens it.
+            seen = set()
+            for listed in page["captures"]:
+                code, detail = browser.call("GET", f"/api/captures/{listed['id']}")
+                if code == 200:
+                    seen.add((detail["category"], detail["host"]))
             return seen if expected <= seen else None
 
         wait_for("the planted captures in the web UI", 900, captured, qemu, console, every=10)

@@ -100,7 +100,7 @@ def main():
     print(f"none of {len(secrets)} observed texts, URLs and hosts in {len(files)} files "
           f"({', '.join(sorted(p.name for p in files))})")
 
-    # Set up and sign in through the web UI; the list opens evidence for this session.
+    # Set up and sign in through the web UI; each capture's page opens its evidence.
     port = free_port()
     status = json.loads(admin(hallmonitor, "status", "--data-dir", str(data_dir), "--json").stdout)
     server, browser = serve(hallmonitor, data_dir, workdir, port)
@@ -112,10 +112,18 @@ def main():
         code, _ = browser.call("POST", "/api/login", {"username": "a.patel", "password": PASSWORD})
         if code != 200:
             fail(f"sign-in failed: {code}")
+        # The list carries no evidence; each capture's page opens it for this session.
         code, page = browser.call("GET", "/api/captures?limit=200")
-        hosts = sorted(c["host"] for c in page["captures"])
-        if code != 200 or hosts != sorted(c["host"] for c in captures):
-            fail(f"the signed-in list did not open the evidence: {code} {page}")
+        if code != 200 or len(page["captures"]) != len(captures):
+            fail(f"the signed-in list is wrong: {code} {page}")
+        hosts = []
+        for listed in page["captures"]:
+            code, detail = browser.call("GET", f"/api/captures/{listed['id']}")
+            if code != 200 or detail.get("sealed"):
+                fail(f"capture {listed['id']} did not open for the session: {code} {detail}")
+            hosts.append(detail["host"])
+        if sorted(hosts) != sorted(c["host"] for c in captures):
+            fail(f"the opened evidence differs from what was observed: {hosts}")
         browser.call("POST", "/api/logout", {})
     finally:
         server.terminate()

@@ -5,6 +5,7 @@ import { Shell } from './components/shell';
 import { SetupPage } from './pages/setup';
 import { LoginPage } from './pages/login';
 import { pageFor, pageTable } from './page_table';
+import { systemApi } from './components/system_api';
 
 type State =
   | { kind: 'loading' }
@@ -46,6 +47,23 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, []);
+
+  // A headteacher who began the setup wizard on the setup page (pages/setup.tsx) and has
+  // not finished it carries on where it was left after signing in.
+  const signedInAs = state.kind === 'signed_in' ? state.user : null;
+  useEffect(() => {
+    if (!signedInAs || !can(signedInAs, 'manage_accounts')) return;
+    // Only when no particular page was asked for (just signed in, or the box's address):
+    // a reload of the Settings page stays on it.
+    const asked = pageFor(window.location.pathname);
+    if (asked && asked.path !== '/setup') return;
+    systemApi
+      .wizard()
+      .then((wizard) => {
+        if (wizard.started && !wizard.finished) navigate('/setup');
+      })
+      .catch(() => undefined);
+  }, [signedInAs?.username]);
 
   // Keep the address bar in step with what is shown.
   useEffect(() => {

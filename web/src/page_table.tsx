@@ -1,8 +1,16 @@
 import type { JSX } from 'preact';
-import type { Permission, User } from './api';
+import { can, type Permission, type User } from './api';
 import { CapturesPage } from './pages/captures';
+import { DashboardPage } from './pages/dashboard';
+import { IncidentsPage } from './pages/incidents';
 import { LibraryPage } from './pages/library';
+import { PeoplePage } from './pages/people';
 import { SettingsPage } from './pages/settings';
+import { UsersPage } from './pages/users';
+import { AccountPage } from './pages/account';
+import { AuditPage } from './pages/audit';
+import { SetupWizardPage } from './pages/setup';
+import { SystemPage } from './pages/system';
 
 // What every signed-in page gets.
 export interface PageProps {
@@ -18,16 +26,37 @@ export interface PageEntry {
   label: string; // the link in the masthead
   permission?: Permission; // needed to see the link and the page
   render: (props: PageProps) => JSX.Element;
+  inMasthead?: boolean; // false: reached by its own links only (the setup wizard)
 }
 
 // The signed-in pages, in the masthead's order. The first one the user may open is
 // where they land after signing in.
 export const pageTable: PageEntry[] = [
   {
+    path: '/dashboard',
+    label: 'Dashboard',
+    permission: 'see_dashboard',
+    render: ({ user, onSessionEnded }) => <DashboardPage user={user} onSessionEnded={onSessionEnded} />,
+  },
+  {
     path: '/captures',
     label: 'Captures',
     permission: 'see_evidence',
-    render: ({ onSessionEnded }) => <CapturesPage onSessionEnded={onSessionEnded} />,
+    render: ({ user, pathname, onSessionEnded }) => (
+      <CapturesPage user={user} pathname={pathname} onSessionEnded={onSessionEnded} />
+    ),
+  },
+  {
+    path: '/incidents',
+    label: 'Incidents',
+    permission: 'handle_incidents',
+    render: ({ pathname, onSessionEnded }) => <IncidentsPage pathname={pathname} onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/people',
+    label: 'People',
+    permission: 'see_people',
+    render: ({ user, onSessionEnded }) => <PeoplePage user={user} onSessionEnded={onSessionEnded} />,
   },
   {
     path: '/library',
@@ -40,6 +69,39 @@ export const pageTable: PageEntry[] = [
     label: 'Settings',
     permission: 'see_dashboard',
     render: ({ onSessionEnded }) => <SettingsPage onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/system',
+    label: 'System',
+    permission: 'manage_system',
+    render: ({ user, onSessionEnded }) => (
+      <SystemPage onSessionEnded={onSessionEnded} canSeeDslEmail={can(user, 'see_people') || can(user, 'manage_accounts')} />
+    ),
+  },
+  {
+    path: '/users',
+    label: 'Users',
+    permission: 'manage_accounts',
+    render: ({ onSessionEnded }) => <UsersPage onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/audit',
+    label: 'Audit log',
+    permission: 'read_audit',
+    render: ({ onSessionEnded }) => <AuditPage onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/account',
+    label: 'Your account',
+    inMasthead: false,
+    render: ({ onSessionEnded }) => <AccountPage onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/setup',
+    label: 'Finish setting up',
+    permission: 'manage_accounts',
+    inMasthead: false,
+    render: ({ onSessionEnded }) => <SetupWizardPage onSessionEnded={onSessionEnded} />,
   },
 ];
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <functional>
+#include <optional>
+#include <span>
 
 #include "decode/decoder.h"
 #include "evidence/capture.h"
@@ -12,6 +15,9 @@ namespace {
 
 // How long an idle worker sleeps before looking at its ring again.
 constexpr auto kIdleSleep = std::chrono::microseconds(200);
+// A ring slot's byte buffer is kept for reuse up to this size (a VLAN-tagged
+// full-size Ethernet frame fits): ring_capacity × 1.5 KiB per worker at most.
+constexpr std::size_t kKeptSlotBytes = 1536;
 
 // One request can say the same thing twice: a search's URL (http_url) and its decoded
 // terms (http_search), a form's URL and its body. Observations of one packet share
@@ -68,6 +74,11 @@ std::uint64_t flow_hash(const capture::PacketView& packet) {
   return hash;
 }
 
+std::size_t default_worker_count() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 1;
+}
+
 struct Pipeline::Worker {
   explicit Worker(const PipelineSettings& settings,
                   std::shared_ptr<const match::CompiledLibrary> library)
@@ -89,7 +100,7 @@ struct Pipeline::Worker {
 Pipeline::Pipeline(PipelineSettings settings, std::shared_ptr<const match::CompiledLibrary> library,
                    store::CaptureWriter& writer, store::StatsWriter* stats)
     : settings_(std::move(settings)), library_(std::move(library)), writer_(writer), stats_(stats) {
-  const std::size_t count = settings_.workers == 0 ? 1 : settings_.workers;
+  const std::size_t count = settings_.workers == 0 ? default_worker_count() : settings_.workers;
   for (std::size_t i = 0; i < count; ++i) {
     workers_.push_back(std::make_unique<Worker>(settings_, library_));
   }
@@ -100,18 +111,46 @@ Pipeline::Pipeline(PipelineSettings settings, std::shared_ptr<const match::Compi
 
 Pipeline::~Pipeline() { finish(); }
 
-bool Pipeline::offer(capture::Packet packet) {
+Pipeline::Worker& Pipeline::worker_for(const capture::PacketView& packet) {
+  return workers_.size() == 1 ? *workers_.front() : *workers_[flow_hash(packet) % workers_.size()];
+}
+
+capture::Packet* Pipeline::slot_for(Worker& worker) {
   ++packets_in_;
-  Worker& worker = workers_.size() == 1
-                       ? *workers_.front()
-                       : *workers_[flow_hash(capture::view_of(packet)) % workers_.size()];
-  while (!worker.ring.try_push(packet)) {
+  while (true) {
+    if (capture::Packet* slot = worker.ring.next_free()) return slot;
     if (settings_.drop_when_full) {
       ++ring_full_drops_;
-      return false;
+      return nullptr;
     }
     std::this_thread::sleep_for(kIdleSleep);
   }
+}
+
+bool Pipeline::offer(capture::Packet packet) {
+  Worker& worker = worker_for(capture::view_of(packet));
+  capture::Packet* slot = slot_for(worker);
+  if (slot == nullptr) return false;
+  *slot = std::move(packet);
+  worker.ring.publish();
+  return true;
+}
+
+bool Pipeline::offer(const capture::PacketView& packet) {
+  Worker& worker = worker_for(packet);
+  capture::Packet* slot = slot_for(worker);
+  if (slot == nullptr) return false;
+  slot->ts_us = packet.ts_us;
+  slot->link_type = packet.link_type;
+  slot->wire_length = packet.wire_length;
+  const std::size_t size = packet.bytes.size();
+  // Grown once to a full frame, so frames of any ordinary size fit from then on.
+  if (slot->bytes.capacity() < kKeptSlotBytes && size <= kKeptSlotBytes) {
+    slot->bytes.reserve(kKeptSlotBytes);
+  }
+  slot->bytes.resize(size);
+  if (size > 0) std::memcpy(slot->bytes.data(), packet.bytes.data(), size);
+  worker.ring.publish();
   return true;
 }
 
@@ -138,14 +177,19 @@ void Pipeline::finish() {
 
 void Pipeline::run_worker(Worker& worker) {
   SamePacketHits packet_hits;
+  // The frame being inspected: a capture keeps it (sealed) so that the capture's
+  // packets can be opened in Wireshark. None while finish() flushes what flows held.
+  std::optional<capture::PacketView> current_packet;
   const dissect::ObservationSink on_observation = [&](const dissect::Observation& observation) {
     worker.observations.fetch_add(1, std::memory_order_relaxed);
     const match::Library& library = worker.scanner->library().library();
     for (const match::Hit& hit : worker.scanner->scan(observation)) {
       if (!packet_hits.first(observation, hit.entry_index)) continue;
       worker.hits.fetch_add(1, std::memory_order_relaxed);
-      writer_.submit(
-          evidence::make_capture(observation, library.entries[hit.entry_index], library.version));
+      std::span<const capture::PacketView> packets;
+      if (current_packet) packets = {&*current_packet, 1};
+      writer_.submit(evidence::make_capture(observation, library.entries[hit.entry_index],
+                                            library.version, packets));
     }
   };
   // The safe point: between packets, so a packet is matched against one library only.
@@ -176,8 +220,8 @@ void Pipeline::run_worker(Worker& worker) {
     stats_->submit(std::move(rows));
   };
   while (true) {
-    std::optional<capture::Packet> packet = worker.ring.try_pop();
-    if (!packet) {
+    capture::Packet* packet = worker.ring.front();
+    if (packet == nullptr) {
       if (input_done_.load(std::memory_order_acquire) && worker.ring.empty()) {
         break;
       }
@@ -186,11 +230,18 @@ void Pipeline::run_worker(Worker& worker) {
     }
     follow_library_swap();
     // The inspector forgets idle flows itself as packet time advances.
-    worker.inspector.inspect(capture::view_of(*packet), on_observation);
-    const std::int64_t minute = dissect::VisibilityStats::minute_of(packet->ts_us);
+    current_packet = capture::view_of(*packet);
+    worker.inspector.inspect(*current_packet, on_observation);
+    current_packet.reset();
+    const capture::TimestampUs ts_us = packet->ts_us;
+    // The slot keeps its buffer for the next packet, unless a jumbo frame grew it:
+    // the ring's memory stays about ring_capacity full-size Ethernet frames.
+    if (packet->bytes.capacity() > kKeptSlotBytes) packet->bytes = {};
+    worker.ring.pop();
+    const std::int64_t minute = dissect::VisibilityStats::minute_of(ts_us);
     if (minute != last_minute) {
       last_minute = minute;
-      hand_over_minutes(worker.inspector.take_visibility(packet->ts_us));
+      hand_over_minutes(worker.inspector.take_visibility(ts_us));
     }
   }
   // End of input: what flows still hold (a request without its final segment) is
@@ -199,6 +250,11 @@ void Pipeline::run_worker(Worker& worker) {
   worker.inspector.finish(on_observation);
   hand_over_minutes(worker.inspector.take_visibility(0, /*all=*/true));
   worker.final_counters = worker.inspector.counters();
+}
+
+bool Pipeline::drained() const {
+  return std::all_of(workers_.begin(), workers_.end(),
+                     [](const auto& worker) { return worker->ring.empty(); });
 }
 
 PipelineCounters Pipeline::counters() const {

@@ -129,13 +129,92 @@ bool one_of(const std::string& key, std::initializer_list<std::string_view> name
   return std::find(names.begin(), names.end(), key) != names.end();
 }
 
-struct Columns {
-  std::optional<std::size_t> name, first, last, group, upn;
-  std::vector<std::size_t> devices;
-};
+std::string cell(const std::vector<std::string>& fields, std::optional<std::size_t> column) {
+  if (!column || *column >= fields.size()) return {};
+  return trim(fields[*column]);
+}
 
-Columns find_columns(const std::vector<std::string>& header) {
-  Columns columns;
+bool blank(const Row& row) {
+  return std::all_of(row.fields.begin(), row.fields.end(),
+                     [](const std::string& field) { return trim(field).empty(); });
+}
+
+// Whether a role cell says staff; nullopt when it says neither staff nor pupil.
+std::optional<bool> staff_role(std::string_view text) {
+  const std::string key = column_key(text);
+  if (key.empty() || one_of(key, {"pupil", "student", "child", "learner", "p", "s"})) return false;
+  if (one_of(key, {"staff", "teacher", "teachingassistant", "ta", "adult", "employee", "t"})) {
+    return true;
+  }
+  return std::nullopt;
+}
+
+// One data row as a person, or the reason it is not one (without the line number).
+Result<Person> person_of(const std::vector<std::string>& fields, const PeopleColumns& columns,
+                         std::size_t header_fields) {
+  Person person;
+  person.name = cell(fields, columns.name);
+  if (person.name.empty()) {
+    const std::string first = cell(fields, columns.first);
+    const std::string last = cell(fields, columns.last);
+    person.name = first.empty() || last.empty() ? first + last : first + " " + last;
+  }
+  if (person.name.empty()) {
+    return error("no name (this row has " + std::to_string(fields.size()) + " fields, the header " +
+                 std::to_string(header_fields) + ")");
+  }
+  person.year_group = cell(fields, columns.year_group);
+  person.group = cell(fields, columns.group);
+  if (person.group.empty()) person.group = person.year_group;
+  person.upn = cell(fields, columns.upn);
+  if (columns.role) {
+    const std::string role = cell(fields, columns.role);
+    const auto staff = staff_role(role);
+    if (!staff) {
+      return error("the role \"" + role.substr(0, 64) + "\" is neither pupil nor staff");
+    }
+    person.staff = *staff;
+  }
+  for (const std::size_t column : columns.devices) {
+    // One cell may list several devices: "aa:bb:…; pupil-ipad-12".
+    std::string devices = cell(fields, column);
+    std::replace_if(
+        devices.begin(), devices.end(), [](char c) { return c == ';' || c == '|' || c == ' '; },
+        ',');
+    std::size_t start = 0;
+    while (start <= devices.size()) {
+      const std::size_t end = std::min(devices.find(',', start), devices.size());
+      const std::string device = trim(std::string_view(devices).substr(start, end - start));
+      start = end + 1;
+      if (device.empty()) continue;
+      const auto normal = normalise_device(device);
+      if (!normal) {
+        return error("\"" + device.substr(0, 64) +
+                     "\" is neither a MAC address (like 3c:22:fb:01:02:03) nor a host name");
+      }
+      if (std::find(person.devices.begin(), person.devices.end(), *normal) ==
+          person.devices.end()) {
+        person.devices.push_back(*normal);
+      }
+    }
+  }
+  return person;
+}
+
+bool fits(const PeopleColumns& columns, std::size_t count) {
+  const auto in = [&](const std::optional<std::size_t>& column) {
+    return !column || *column < count;
+  };
+  return in(columns.name) && in(columns.first) && in(columns.last) && in(columns.group) &&
+         in(columns.year_group) && in(columns.upn) && in(columns.role) &&
+         std::all_of(columns.devices.begin(), columns.devices.end(),
+                     [&](std::size_t column) { return column < count; });
+}
+
+}  // namespace
+
+PeopleColumns guess_people_columns(const std::vector<std::string>& header) {
+  PeopleColumns columns;
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string key = column_key(header[i]);
     auto take = [&](std::optional<std::size_t>& slot) {
@@ -150,11 +229,15 @@ Columns find_columns(const std::vector<std::string>& header) {
     } else if (one_of(key,
                       {"surname", "lastname", "familyname", "legalsurname", "preferredsurname"})) {
       take(columns.last);
-    } else if (one_of(key, {"group", "class", "form", "year", "yeargroup", "tutorgroup",
-                            "registrationgroup", "reggroup"})) {
+    } else if (one_of(key, {"group", "class", "form", "tutorgroup", "registrationgroup", "reggroup",
+                            "classname"})) {
       take(columns.group);
+    } else if (one_of(key, {"year", "yeargroup", "ncyear", "curriculumyear", "yeartaughtin"})) {
+      take(columns.year_group);
     } else if (one_of(key, {"upn", "email", "emailaddress", "userprincipalname", "username"})) {
       take(columns.upn);
+    } else if (one_of(key, {"role", "type", "persontype", "staffstudent", "staffpupil"})) {
+      take(columns.role);
     } else if (one_of(key,
                       {"mac", "macaddress", "devicemac", "device", "devices", "host", "hostname",
                        "devicename", "computer", "computername", "ipad", "chromebook", "laptop"})) {
@@ -163,18 +246,6 @@ Columns find_columns(const std::vector<std::string>& header) {
   }
   return columns;
 }
-
-std::string cell(const Row& row, std::optional<std::size_t> column) {
-  if (!column || *column >= row.fields.size()) return {};
-  return trim(row.fields[*column]);
-}
-
-bool blank(const Row& row) {
-  return std::all_of(row.fields.begin(), row.fields.end(),
-                     [](const std::string& field) { return trim(field).empty(); });
-}
-
-}  // namespace
 
 std::optional<std::string> normalise_mac(std::string_view text) {
   std::string hex;
@@ -208,10 +279,9 @@ std::optional<std::string> normalise_device(std::string_view text) {
 }
 
 std::string serialize(const Person& person) {
-  return nlohmann::json{{"name", person.name},
-                        {"group", person.group},
-                        {"upn", person.upn},
-                        {"devices", person.devices}}
+  return nlohmann::json{
+      {"name", person.name},       {"group", person.group},           {"upn", person.upn},
+      {"devices", person.devices}, {"year_group", person.year_group}, {"staff", person.staff}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -224,13 +294,16 @@ std::optional<Person> parse_person(std::string_view blob) {
     person.group = json.value("group", std::string());
     person.upn = json.value("upn", std::string());
     person.devices = json.value("devices", std::vector<std::string>());
+    person.year_group = json.value("year_group", std::string());
+    person.staff = json.value("staff", false);
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
   return person;
 }
 
-Result<std::vector<Person>> parse_people_csv(std::string_view text) {
+Result<PeopleCsvPreview> preview_people_csv(std::string_view text,
+                                            const std::optional<PeopleColumns>& columns) {
   if (text.size() > kMaxPeopleCsvBytes) {
     return error("the file is larger than " + std::to_string(kMaxPeopleCsvBytes >> 20) +
                  " MB; is it the right file?");
@@ -245,58 +318,46 @@ Result<std::vector<Person>> parse_people_csv(std::string_view text) {
     if (!*row) return error("the file is empty: it needs a header line and one line per person");
     if (!blank(**row)) header = std::move(**row);
   }
-  const Columns columns = find_columns(header->fields);
-  if (!columns.name && !columns.first && !columns.last) {
+  PeopleCsvPreview preview;
+  preview.header_line = header->line;
+  preview.columns = columns ? *columns : guess_people_columns(header->fields);
+  if (!fits(preview.columns, header->fields.size())) {
+    return error("a chosen column is not in the file's header line (it has " +
+                 std::to_string(header->fields.size()) + " columns)");
+  }
+  if (!preview.columns.name && !preview.columns.first && !preview.columns.last) {
     return error("line " + std::to_string(header->line) +
                  ": the header has no name column; name one \"name\" (or \"first name\" "
                  "and \"surname\"), and the others e.g. \"class\", \"mac\", \"upn\"");
   }
+  for (std::string& field : header->fields) field = trim(field);
+  preview.header = std::move(header->fields);
 
-  std::vector<Person> people;
   while (true) {
     auto next = reader.next();
     if (!next) return Error{next.error()};
     if (!*next) break;
     const Row& row = **next;
     if (blank(row)) continue;
-    const std::string where = "line " + std::to_string(row.line) + ": ";
-    Person person;
-    person.name = cell(row, columns.name);
-    if (person.name.empty()) {
-      const std::string first = cell(row, columns.first);
-      const std::string last = cell(row, columns.last);
-      person.name = first.empty() || last.empty() ? first + last : first + " " + last;
+    PeopleCsvRow read;
+    read.line = row.line;
+    if (auto person = person_of(row.fields, preview.columns, preview.header.size())) {
+      read.person = std::move(*person);
+    } else {
+      read.error = person.error();
     }
-    if (person.name.empty()) {
-      return error(where + "no name (this row has " + std::to_string(row.fields.size()) +
-                   " fields, the header " + std::to_string(header->fields.size()) + ")");
-    }
-    person.group = cell(row, columns.group);
-    person.upn = cell(row, columns.upn);
-    for (const std::size_t column : columns.devices) {
-      // One cell may list several devices: "aa:bb:…; pupil-ipad-12".
-      std::string devices = cell(row, column);
-      std::replace_if(
-          devices.begin(), devices.end(), [](char c) { return c == ';' || c == '|' || c == ' '; },
-          ',');
-      std::size_t start = 0;
-      while (start <= devices.size()) {
-        const std::size_t end = std::min(devices.find(',', start), devices.size());
-        const std::string device = trim(std::string_view(devices).substr(start, end - start));
-        start = end + 1;
-        if (device.empty()) continue;
-        const auto normal = normalise_device(device);
-        if (!normal) {
-          return error(where + "\"" + device.substr(0, 64) +
-                       "\" is neither a MAC address (like 3c:22:fb:01:02:03) nor a host name");
-        }
-        if (std::find(person.devices.begin(), person.devices.end(), *normal) ==
-            person.devices.end()) {
-          person.devices.push_back(*normal);
-        }
-      }
-    }
-    people.push_back(std::move(person));
+    preview.rows.push_back(std::move(read));
+  }
+  return preview;
+}
+
+Result<std::vector<Person>> parse_people_csv(std::string_view text) {
+  auto preview = preview_people_csv(text);
+  if (!preview) return Error{preview.error()};
+  std::vector<Person> people;
+  for (PeopleCsvRow& row : preview->rows) {
+    if (!row.person) return error("line " + std::to_string(row.line) + ": " + row.error);
+    people.push_back(std::move(*row.person));
   }
   return people;
 }

@@ -16,6 +16,8 @@
 #include "store/audit_log.h"
 #include "store/key_store.h"
 #include "store/settings_repository.h"
+#include "store/sign_in_lockout.h"
+#include "store/two_step.h"
 
 namespace hm::store {
 namespace {
@@ -39,10 +41,12 @@ constexpr std::size_t kSessionTokenBytes = 32;
 constexpr std::int64_t kPasswordScheme = 2;
 constexpr std::string_view kCheckInfo = "hallmonitor password check";
 constexpr std::string_view kWrapInfo = "hallmonitor evidence key wrap";
+constexpr std::string_view kTwoStepInfo = "hallmonitor second step secret";
 
 struct DerivedPassword {
   std::vector<std::uint8_t> check;
   crypto::SecretBytes wrapping_key;
+  crypto::SecretBytes two_step_key;
 };
 
 DerivedPassword derive_password(std::string_view password, std::span<const std::uint8_t> salt,
@@ -52,7 +56,8 @@ DerivedPassword derive_password(std::string_view password, std::span<const std::
   crypto::wipe_bytes(raw);
   const auto check = crypto::derive_subkey(master.span(), kCheckInfo);
   return {std::vector<std::uint8_t>(check.data(), check.data() + check.size()),
-          crypto::derive_subkey(master.span(), kWrapInfo)};
+          crypto::derive_subkey(master.span(), kWrapInfo),
+          crypto::derive_subkey(master.span(), kTwoStepInfo)};
 }
 
 std::span<const std::uint8_t> as_bytes(std::string_view text) {
@@ -200,7 +205,9 @@ SetupResult Accounts::complete_setup(std::string_view setup_code, const NewUser&
     return result;
   }
   crypto::SecretBytes wrapping_key;
-  auto created = insert_user(headteacher, &wrapping_key);
+  PasswordKeys password_keys;
+  auto created = create_user(headteacher, &password_keys);
+  wrapping_key = std::move(password_keys.wrapping_key);
   if (!created) {
     result.outcome = SetupResult::Outcome::invalid;
     result.message = created.error();
@@ -229,9 +236,7 @@ SetupResult Accounts::complete_setup(std::string_view setup_code, const NewUser&
   return result;
 }
 
-Result<User> Accounts::create_user(const NewUser& user) { return insert_user(user, nullptr); }
-
-Result<User> Accounts::insert_user(const NewUser& user, crypto::SecretBytes* wrapping_key) {
+Result<User> Accounts::create_user(const NewUser& user, PasswordKeys* keys) {
   const std::string username = trim(user.username);
   const std::string display_name = trim(user.display_name);
   if (auto problem = username_problem(username)) return error(*problem);
@@ -261,12 +266,14 @@ Result<User> Accounts::insert_user(const NewUser& user, crypto::SecretBytes* wra
     }
     return error("The account could not be saved: " + insert.error());
   }
-  if (wrapping_key != nullptr) *wrapping_key = std::move(derived.wrapping_key);
+  if (keys != nullptr) {
+    keys->wrapping_key = std::move(derived.wrapping_key);
+    keys->two_step_key = std::move(derived.two_step_key);
+  }
   return User{sqlite3_last_insert_rowid(db_.handle()), username, display_name, user.role};
 }
 
-Result<crypto::SecretBytes> Accounts::store_password(std::int64_t user_id,
-                                                     std::string_view password) {
+Result<PasswordKeys> Accounts::store_password(std::int64_t user_id, std::string_view password) {
   const auto salt = crypto::random_bytes(crypto::kPasswordSaltBytes);
   auto derived = derive_password(password, salt, crypto::kPasswordIterations);
   Statement update(db_,
@@ -279,7 +286,14 @@ Result<crypto::SecretBytes> Accounts::store_password(std::int64_t user_id,
       .bind(5, kPasswordScheme);
   update.step();
   if (!update.ok()) return error("The password could not be saved: " + update.error());
-  return std::move(derived.wrapping_key);
+  return PasswordKeys{std::move(derived.wrapping_key), std::move(derived.two_step_key)};
+}
+
+std::vector<User> Accounts::list_users() {
+  Statement query(db_, "SELECT id, username, display_name, role FROM users ORDER BY username;");
+  std::vector<User> users;
+  while (query.step()) users.push_back(read_user(query));
+  return users;
 }
 
 std::optional<User> Accounts::find_user(std::int64_t id) {
@@ -322,7 +336,8 @@ std::optional<SignIn> Accounts::sign_in(std::string_view username, std::string_v
     if (!found || !crypto::constant_time_equal(derived.check, as_bytes(stored))) {
       return std::nullopt;
     }
-    return SignIn{read_user(query), std::move(derived.wrapping_key)};
+    return SignIn{read_user(query), std::move(derived.wrapping_key),
+                  std::move(derived.two_step_key)};
   }
   // Scheme 1: the stored hash is PBKDF2's output itself; re-hash to scheme 2 now that
   // the password is known, so the wrapping key never derives from what is stored.
@@ -331,9 +346,9 @@ std::optional<SignIn> Accounts::sign_in(std::string_view username, std::string_v
   crypto::wipe_bytes(computed);
   if (!found || !matches) return std::nullopt;
   User user = read_user(query);
-  auto wrapping_key = store_password(user.id, password);
-  if (!wrapping_key) return std::nullopt;
-  return SignIn{std::move(user), std::move(*wrapping_key)};
+  auto keys = store_password(user.id, password);
+  if (!keys) return std::nullopt;
+  return SignIn{std::move(user), std::move(keys->wrapping_key), std::move(keys->two_step_key)};
 }
 
 Status Accounts::change_password(std::int64_t user_id, std::string_view current_password,
@@ -350,12 +365,18 @@ Status Accounts::change_password(std::int64_t user_id, std::string_view current_
     private_key = keys.unwrap_for_user(user_id, current->wrapping_key.span());
     if (!private_key) return error("Your copy of the evidence key could not be opened.");
   }
-  auto wrapping_key = store_password(user_id, new_password);
-  if (!wrapping_key) return Error{wrapping_key.error()};
+  auto new_keys = store_password(user_id, new_password);
+  if (!new_keys) return Error{new_keys.error()};
   if (private_key) {
-    if (auto wrapped = keys.wrap_for_user(user_id, *private_key, wrapping_key->span()); !wrapped) {
+    if (auto wrapped = keys.wrap_for_user(user_id, *private_key, new_keys->wrapping_key.span());
+        !wrapped) {
       return wrapped;
     }
+  }
+  if (auto resealed =
+          TwoStep(db_).reseal(user_id, current->two_step_key.span(), new_keys->two_step_key.span());
+      !resealed) {
+    return resealed;
   }
   if (auto audited =
           AuditLog(db_).append(user->username, "password_change", "changed their own password");
@@ -367,12 +388,26 @@ Status Accounts::change_password(std::int64_t user_id, std::string_view current_
 
 Status Accounts::reset_password(std::int64_t user_id, std::string_view new_password,
                                 const crypto::SecretBytes& private_key) {
+  return reset_password(user_id, new_password, &private_key);
+}
+
+Status Accounts::reset_password(std::int64_t user_id, std::string_view new_password,
+                                const crypto::SecretBytes* private_key) {
   const auto user = find_user(user_id);
   if (!user) return error("There is no such account.");
   if (auto problem = password_problem(new_password, user->username)) return error(*problem);
-  auto wrapping_key = store_password(user_id, new_password);
-  if (!wrapping_key) return Error{wrapping_key.error()};
-  return KeyStore(db_).wrap_for_user(user_id, private_key, wrapping_key->span());
+  std::optional<Transaction> own;
+  if (sqlite3_get_autocommit(db_.handle()) != 0) own.emplace(db_);
+  auto keys = store_password(user_id, new_password);
+  if (!keys) return Error{keys.error()};
+  KeyStore key_store(db_);
+  auto wrapped = private_key != nullptr
+                     ? key_store.wrap_for_user(user_id, *private_key, keys->wrapping_key.span())
+                     : key_store.forget_user_wrap(user_id);
+  if (!wrapped) return wrapped;
+  if (auto off = TwoStep(db_).turn_off(user_id); !off) return off;
+  SignInLockout(db_).clear(user->username);
+  return own ? own->commit() : Status(Ok{});
 }
 
 Result<std::string> Accounts::start_session(std::int64_t user_id, TimeUs now) {
@@ -412,6 +447,21 @@ void Accounts::end_session(std::string_view token) {
   Statement remove(db_, "DELETE FROM sessions WHERE token_hash = ?1;");
   remove.bind_blob(1, as_bytes(digest));
   remove.step();
+}
+
+int Accounts::end_user_sessions(std::int64_t user_id, std::string_view keep_token) {
+  const std::string keep = keep_token.empty() ? std::string() : token_digest(keep_token);
+  Statement remove(db_, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2;");
+  remove.bind(1, user_id).bind_blob(2, as_bytes(keep));
+  remove.step();
+  Statement changes(db_, "SELECT changes();");
+  return changes.step() ? static_cast<int>(changes.column_int(0)) : 0;
+}
+
+void Accounts::record_sign_in(std::int64_t user_id, TimeUs now) {
+  Statement update(db_, "UPDATE users SET last_sign_in_us = ?2 WHERE id = ?1;");
+  update.bind(1, user_id).bind(2, now);
+  update.step();
 }
 
 int Accounts::remove_stale_sessions(TimeUs now) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "crypto/secret.h"
@@ -68,11 +69,19 @@ struct SetupResult {
   std::string recovery_key;
 };
 
-// A successful sign-in: the user and the key that unwraps their copy of the evidence
-// private key (derived from the same PBKDF2 as the password check; never stored).
+// What one PBKDF2 of a password gives besides the stored check (never stored): the key
+// that wraps the user's copy of the evidence private key, and the key that seals their
+// second-step (TOTP) secret.
+struct PasswordKeys {
+  crypto::SecretBytes wrapping_key;
+  crypto::SecretBytes two_step_key;
+};
+
+// A successful sign-in: the user and their password's keys.
 struct SignIn {
   User user;
   crypto::SecretBytes wrapping_key;
+  crypto::SecretBytes two_step_key;
 };
 
 // --- Accounts and sessions -------------------------------------------------------
@@ -87,8 +96,12 @@ class Accounts {
   // key (returned once in the result), and the setup-code wrap is deleted.
   SetupResult complete_setup(std::string_view setup_code, const NewUser& headteacher);
 
-  Result<User> create_user(const NewUser& user);
+  // Creates an account; `keys`, if given, receives its password's keys (to wrap the
+  // evidence private key for a role that may see evidence: store/staff_accounts.h).
+  Result<User> create_user(const NewUser& user, PasswordKeys* keys = nullptr);
   std::optional<User> find_user(std::int64_t id);
+  // Every account, by user name.
+  std::vector<User> list_users();
 
   // The user, if the name exists and the password matches. Always hashes, even for an
   // unknown name, so timing does not tell which names exist.
@@ -97,13 +110,20 @@ class Accounts {
   // password scheme 2 are re-hashed to it here (their stored hash was the key itself).
   std::optional<SignIn> sign_in(std::string_view username, std::string_view password);
 
-  // Changes a password and re-wraps the user's copy of the evidence private key.
+  // Changes a password and re-wraps the user's copy of the evidence private key and
+  // re-seals their second-step secret under the new password's keys.
   Status change_password(std::int64_t user_id, std::string_view current_password,
                          std::string_view new_password);
   // Sets a password without knowing the old one, wrapping `private_key` (obtained with
   // the recovery key) for the user: `hallmonitor admin recover`.
   Status reset_password(std::int64_t user_id, std::string_view new_password,
                         const crypto::SecretBytes& private_key);
+  // The same for the headteacher's Users page: with no `private_key` (a role without
+  // evidence) the account keeps no wrap. Either way the second step is turned off (its
+  // secret was sealed under the old password and cannot be opened without it) and the
+  // name's sign-in lockout is lifted.
+  Status reset_password(std::int64_t user_id, std::string_view new_password,
+                        const crypto::SecretBytes* private_key);
   std::optional<User> find_user(std::string_view username);
 
   // Starts a session and returns its token (shown to the browser once; only its
@@ -113,14 +133,18 @@ class Accounts {
   // valid lookup counts as activity.
   std::optional<User> session_user(std::string_view token, TimeUs now = now_us());
   void end_session(std::string_view token);
+  // "Sign out everywhere": ends every session of the user but `keep_token`'s (empty:
+  // all of them); returns how many ended.
+  int end_user_sessions(std::int64_t user_id, std::string_view keep_token = {});
+  // Notes a successful sign-in, for the Users page.
+  void record_sign_in(std::int64_t user_id, TimeUs now = now_us());
   // Deletes sessions past their expiry or idle limit; returns how many.
   int remove_stale_sessions(TimeUs now = now_us());
 
  private:
-  Result<User> insert_user(const NewUser& user, crypto::SecretBytes* wrapping_key);
   // PBKDF2 once; stores a new scheme-2 salt and check hash for the user and returns the
-  // wrapping key.
-  Result<crypto::SecretBytes> store_password(std::int64_t user_id, std::string_view password);
+  // password's keys.
+  Result<PasswordKeys> store_password(std::int64_t user_id, std::string_view password);
 
   Database& db_;
 };

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,35 @@ class CaptureRepository {
   // Rows carry sealed_evidence only; evidence::open_evidence opens it for a signed-in
   // user. Newest first (by time, then id); `after` continues from an earlier page's last row.
   std::vector<evidence::Capture> list_recent(std::size_t limit, std::optional<Cursor> after = {});
+
+  // What the captures list can be narrowed to; every field is optional and they combine.
+  struct Filter {
+    std::optional<int> severity;          // exactly this level, 1–5
+    std::optional<std::string> category;  // a category id
+    // A device: a MAC address (lower case, as stored) or, for devices whose MAC was
+    // not seen, an IP address.
+    std::optional<std::string> device;
+    // Devices of a person or group at the time (people/groups are resolved to the MAC
+    // addresses they had); an empty list matches nothing.
+    std::optional<std::vector<std::string>> devices;
+    // Captures from devices the person had at the time, or that were the group's at the
+    // time (a member's device or the group's shared pool): store/device_repository.h.
+    std::optional<std::int64_t> person_id;
+    std::optional<std::int64_t> group_id;
+    std::optional<std::int64_t> from_us;   // ts_us >= from_us
+    std::optional<std::int64_t> until_us;  // ts_us < until_us
+    // new (not reviewed, not in an incident), reviewed, false_positive, incident.
+    std::optional<std::string> status;
+  };
+  // Review statuses a filter may name (Filter::status).
+  static bool is_status(std::string_view status);
+
+  // The same order and paging as list_recent, narrowed by `filter`. Each single filter
+  // reads its own index newest first (migration 6), so a page stays a short walk.
+  std::vector<evidence::Capture> list(const Filter& filter, std::size_t limit,
+                                      std::optional<Cursor> after = {});
+  // The SQL list() runs for `filter` (EXPLAIN QUERY PLAN in the tests and the benchmark).
+  static std::string list_sql(const Filter& filter);
   std::optional<evidence::Capture> find(std::int64_t id);
   // Every capture from this MAC address (as stored: lower case), oldest first.
   std::vector<evidence::Capture> of_device(std::string_view mac);

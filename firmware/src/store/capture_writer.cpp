@@ -15,6 +15,7 @@
 
 #include "store/accounts.h"
 #include "store/capture_repository.h"
+#include "store/device_repository.h"
 #include "store/key_store.h"
 #include "store/settings_repository.h"
 
@@ -285,6 +286,10 @@ void CaptureWriter::commit_batch(std::deque<evidence::Capture>& batch) {
         error_code = db_->last_error_code();
         reason = id.error();
         written = false;
+      } else if (auto seen = record_device(*capture); !seen) {
+        error_code = db_->last_error_code();
+        reason = seen.error();
+        written = false;
       }
     }
     // The health row says what will be true once this batch commits: after a full
@@ -350,6 +355,7 @@ void CaptureWriter::commit_batch(std::deque<evidence::Capture>& batch) {
   }
   // Nothing of the batch is on disk. Its ids are free again (the store thread is the
   // only writer of captures), so committed ids stay contiguous.
+  device_names_.clear();  // names sealed in this batch were rolled back too
   last_id_ = std::max(first_id - 1, captures.last_id());
   if ((error_code & 0xff) == SQLITE_FULL) {
     if (health().state != StoreHealth::State::disk_full) {
@@ -366,6 +372,19 @@ void CaptureWriter::commit_batch(std::deque<evidence::Capture>& batch) {
     return;
   }
   std::cerr << "hallmonitor: could not store " << fresh.size() << " captures: " << reason << '\n';
+}
+
+// The device list (the People page) learns each device, and its DHCP name, from its
+// captures.
+Status CaptureWriter::record_device(const evidence::Capture& capture) {
+  DeviceRepository devices(*db_);
+  if (capture.client_mac.empty()) return Ok{};
+  if (capture.client_name.empty() || device_names_[capture.client_mac] == capture.client_name) {
+    return devices.seen(capture.client_mac, capture.ts_us);
+  }
+  auto named = devices.name(capture.client_mac, capture.client_name, public_key_, capture.ts_us);
+  if (named) device_names_[capture.client_mac] = capture.client_name;
+  return named;
 }
 
 void CaptureWriter::set_health(StoreHealth health) {

@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -107,6 +108,7 @@ class CaptureWriter {
                 std::uint64_t unstored_before, bool was_full, int health_fd);
   void run();
   void commit_batch(std::deque<evidence::Capture>& batch);
+  Status record_device(const evidence::Capture& capture);  // store thread
   // Store thread: the new state, in memory and in the health file (the settings row
   // is written with the next commit).
   void set_health(StoreHealth health);
@@ -121,6 +123,9 @@ class CaptureWriter {
   bool health_row_dirty_ = true;
   std::uint64_t unstored_recorded_ = 0;  // what store.captures_unstored_disk_full says
   int health_fd_ = -1;
+  // Store thread only: each device's DHCP name as last sealed into the device list, so
+  // a name is sealed again only when it changes.
+  std::map<std::string, std::string> device_names_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -14,10 +15,32 @@
 
 namespace hm::store {
 
+// Where an incident is in its follow-up (issue 6 item 5): new → in_review →
+// action_taken / escalated / no_further_action → closed. Any status but `new` may
+// follow any other (a closed incident is reopened by moving it back to in_review).
+enum class IncidentStatus : std::uint8_t {
+  new_incident,
+  in_review,
+  action_taken,
+  escalated,
+  no_further_action,
+  closed,
+};
+std::string_view to_string(IncidentStatus status);  // "new", "in_review" …
+std::optional<IncidentStatus> incident_status_from_string(std::string_view text);
+
+// Who an incident was escalated to (Keeping Children Safe in Education: the DSL, the
+// police, Prevent, children's social care).
+inline constexpr std::array<std::string_view, 4> kEscalationTargets = {"dsl", "police", "prevent",
+                                                                       "social_care"};
+
 // A safeguarding concern being looked into, and the captures it links (issue 5). While
 // an incident is open its captures are held back from the retention purge
-// (capture_held_by_open_incident, store/retention.h). Every change is audited in the
-// same transaction.
+// (capture_held_by_open_incident, store/retention.h). Every change is audited and
+// written to the incident's history (history()) in the same transaction.
+//
+// For the dashboard (engineer B): open incidents are `incidents WHERE closed_us IS
+// NULL`; their status is incidents.status, their age now − opened_us.
 struct Incident {
   std::int64_t id = 0;
   std::string title;         // written before titles were sealed (migration 5), else empty
@@ -28,6 +51,19 @@ struct Incident {
   TimeUs closed_us = 0;  // 0 while open
   std::string closed_by;
   std::int64_t captures = 0;  // links, including captures since deleted
+  IncidentStatus status = IncidentStatus::new_incident;
+  std::string escalated_to;         // one of kEscalationTargets while escalated, else empty
+  std::string assignee;             // a username, or empty
+  TimeUs first_capture_us = 0;      // the earliest linked capture's time; 0 if none
+  TimeUs first_review_us = 0;       // when it first left `new`; 0 until then
+  std::string sealed_intervention;  // what was done, sealed (open_intervention); or empty
+};
+
+// One change to an incident, in words that name no pupil.
+struct IncidentChange {
+  TimeUs ts_us = 0;
+  std::string actor;
+  std::string change;
 };
 
 struct IncidentNote {
@@ -39,6 +75,7 @@ struct IncidentNote {
 };
 
 inline constexpr std::size_t kMaxIncidentTitle = 200;
+inline constexpr std::size_t kMaxIncidentText = 20'000;  // a note or the intervention
 
 class IncidentRepository {
  public:
@@ -47,6 +84,28 @@ class IncidentRepository {
   // Seals the title to the box's public key: it may name a pupil.
   Result<std::int64_t> open(std::string_view title, std::span<const std::uint8_t> public_key,
                             std::string_view actor, TimeUs now = now_us());
+  // Opens an incident linking these captures (at least one, each must exist), in one
+  // transaction.
+  Result<std::int64_t> open_from_captures(std::string_view title,
+                                          std::span<const std::int64_t> capture_ids,
+                                          std::span<const std::uint8_t> public_key,
+                                          std::string_view actor, TimeUs now = now_us());
+  // Moves the incident to `status`; `escalated_to` (one of kEscalationTargets) is
+  // required for escalated and ignored otherwise. Closing sets closed_us (the retention
+  // hold ends); leaving closed clears it.
+  Status set_status(std::int64_t id, IncidentStatus status, std::string_view escalated_to,
+                    std::string_view actor, TimeUs now = now_us());
+  // Who follows it up: a username (the caller checks they may handle incidents), or
+  // empty for nobody.
+  Status assign(std::int64_t id, std::string_view assignee, std::string_view actor,
+                TimeUs now = now_us());
+  // Records (or replaces) what was done, sealed like a note.
+  Status record_intervention(std::int64_t id, std::string_view text,
+                             std::span<const std::uint8_t> public_key, std::string_view actor,
+                             TimeUs now = now_us());
+  // Every change, oldest first.
+  std::vector<IncidentChange> history(std::int64_t id);
+
   // Seals titles written in the clear before migration 5 and blanks them; how many.
   Result<int> seal_clear_titles(std::span<const std::uint8_t> public_key);
   // Links captures (each must exist) to an open incident.
@@ -66,6 +125,15 @@ class IncidentRepository {
   std::vector<Incident> linking(std::span<const std::int64_t> capture_ids);
 
  private:
+  // The steps without their own transaction, for use inside one.
+  Result<std::int64_t> insert_incident(std::string_view title,
+                                       std::span<const std::uint8_t> public_key,
+                                       std::string_view actor, TimeUs now);
+  Result<std::string> link_captures(std::int64_t id, std::span<const std::int64_t> capture_ids,
+                                    std::string_view actor, TimeUs now);
+  Status record(std::int64_t id, std::string_view actor, std::string_view action,
+                std::string_view change, TimeUs now);
+
   Database& db_;
 };
 
@@ -80,5 +148,9 @@ std::optional<std::string> open_title(const Incident& incident,
                                       const crypto::SecretBytes& private_key);
 std::optional<std::string> open_note(const IncidentNote& note,
                                      const crypto::SecretBytes& private_key);
+std::vector<std::uint8_t> intervention_associated_data(std::int64_t incident_id);
+// nullopt when none was recorded or it does not open with this key.
+std::optional<std::string> open_intervention(const Incident& incident,
+                                             const crypto::SecretBytes& private_key);
 
 }  // namespace hm::store

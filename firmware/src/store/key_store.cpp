@@ -173,6 +173,14 @@ Status KeyStore::forget_setup_code_wrap() {
   return Ok{};
 }
 
+Status KeyStore::forget_user_wrap(std::int64_t user_id) {
+  Statement remove(db_, "DELETE FROM evidence_key_wraps WHERE holder = ?1;");
+  remove.bind(1, user_holder(user_id));
+  remove.step();
+  if (!remove.ok()) return error("cannot remove an account's evidence key: " + remove.error());
+  return Ok{};
+}
+
 Result<std::string> KeyStore::make_key_pair_for(std::int64_t user_id,
                                                 std::span<const std::uint8_t> wrapping_key,
                                                 crypto::SecretBytes& private_key) {

@@ -40,6 +40,8 @@ class KeyStore {
   // one) and returns its text, e.g. "ABCDE-FGHIJ-…", to be shown once.
   Result<std::string> make_recovery_key(const crypto::SecretBytes& private_key);
   Status forget_setup_code_wrap();
+  // Deletes the user's copy (their role no longer sees evidence, or the account goes).
+  Status forget_user_wrap(std::int64_t user_id);
   // For a box set up before sealing existed: makes the key pair now, wraps it for the
   // signed-in headteacher and under a new recovery key (returned, to be shown once),
   // and hands the private key to the session. Fails if a key pair exists already.

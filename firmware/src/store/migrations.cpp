@@ -161,6 +161,145 @@ CREATE INDEX captures_by_mac ON captures (client_mac);
 -- key (IncidentRepository::seal_clear_titles), then blanked (secure_delete is on).
 ALTER TABLE incidents ADD COLUMN sealed_title BLOB;
 )sql"},
+    Migration{6, "capture review, and indices for the captures list and the dashboard",
+              R"sql(
+-- Review is metadata, not evidence: it is outside the sealed blob's associated data
+-- (evidence/capture.cpp), so marking a capture never stops its evidence opening.
+-- first_reviewed_us stays once set: the time from capture to first review is what
+-- reports and inspectors ask for, however often the status changes afterwards.
+-- review_status: new, reviewed or false_positive (store/capture_review.cpp checks it).
+ALTER TABLE captures ADD COLUMN review_status TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE captures ADD COLUMN first_reviewed_us INTEGER;
+ALTER TABLE captures ADD COLUMN reviewed_us INTEGER;
+ALTER TABLE captures ADD COLUMN reviewed_by TEXT;
+
+-- Keyset paging under one filter: each index gives that filter's rows newest first, so
+-- a page reads its 50 rows and stops, however many captures there are.
+CREATE INDEX captures_by_severity ON captures (severity, ts_us DESC, id DESC);
+CREATE INDEX captures_by_category ON captures (category, ts_us DESC, id DESC);
+-- The list's most common pair ("critical suicide captures"): a rare pair would otherwise
+-- walk every capture of the category to find a page.
+CREATE INDEX captures_by_category_severity
+  ON captures (category, severity, ts_us DESC, id DESC);
+-- severity last: the dashboard counts what waits for review, and how much is serious,
+-- from this index alone.
+CREATE INDEX captures_by_review ON captures (review_status, ts_us DESC, id DESC, severity);
+DROP INDEX captures_by_mac;
+CREATE INDEX captures_by_device ON captures (client_mac, ts_us DESC, id DESC);
+CREATE INDEX captures_by_ip ON captures (client_ip, ts_us DESC, id DESC);
+-- The dashboard's counts by time, severity, category and device read this index alone.
+CREATE INDEX captures_for_counts
+  ON captures (ts_us, severity, category, review_status, client_mac, client_ip);
+-- How long captures waited for their first review, over recent weeks.
+CREATE INDEX captures_by_first_review ON captures (first_reviewed_us, ts_us)
+  WHERE first_reviewed_us IS NOT NULL;
+)sql"},
+    Migration{7, "incident workflow and history; devices, their assignments, groups",
+              R"sql(
+-- Incidents follow new → in_review → action_taken / escalated / no_further_action →
+-- closed (store/incident_repository.h). escalated_to: dsl, police, prevent,
+-- social_care. first_capture_us is the earliest linked capture's time, kept when
+-- it is purged; first_review_us is set once, when the incident first leaves 'new'.
+-- The intervention is sealed like a note ("hallmonitor incident intervention <id>").
+ALTER TABLE incidents ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE incidents ADD COLUMN escalated_to TEXT;
+ALTER TABLE incidents ADD COLUMN assignee TEXT;
+ALTER TABLE incidents ADD COLUMN first_capture_us INTEGER;
+ALTER TABLE incidents ADD COLUMN first_review_us INTEGER;
+ALTER TABLE incidents ADD COLUMN sealed_intervention BLOB;
+UPDATE incidents SET status = 'closed' WHERE closed_us IS NOT NULL;
+UPDATE incidents SET first_capture_us = (SELECT min(c.ts_us) FROM incident_captures l
+  JOIN captures c ON c.id = l.capture_id WHERE l.incident_id = incidents.id);
+-- Every change to an incident, in words that name no pupil ("status: new → in review"),
+-- for the incident's own page (the audit log has the same, for read_audit only).
+CREATE TABLE incident_history (
+  id          INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  ts_us       INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  change      TEXT NOT NULL
+);
+CREATE INDEX incident_history_by_incident ON incident_history (incident_id, ts_us);
+
+-- Whether a person is a pupil or staff (not a name: in the clear, for the groups).
+ALTER TABLE people ADD COLUMN kind TEXT NOT NULL DEFAULT 'pupil';
+
+-- Devices seen on the school network, by MAC address (in the clear: captures carry it).
+-- The DHCP host name is sealed like a person's record ("hallmonitor device <mac>"):
+-- names such as "jsmith-ipad" are common (store/device_repository.h).
+CREATE TABLE devices (
+  mac           TEXT PRIMARY KEY,
+  sealed_name   BLOB,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Who had a device from when until when (until_us NULL: still), so "whose was it at
+-- the time of the capture" has an answer: a person (people.id), or a shared pool by
+-- name, optionally of a group (a class's iPads). Person ids, never names.
+CREATE TABLE device_assignments (
+  id          INTEGER PRIMARY KEY,
+  mac         TEXT NOT NULL,
+  person_id   INTEGER REFERENCES people(id) ON DELETE CASCADE,
+  pool        TEXT,
+  group_id    INTEGER REFERENCES people_groups(id) ON DELETE SET NULL,
+  from_us     INTEGER NOT NULL,
+  until_us    INTEGER,
+  assigned_by TEXT NOT NULL
+);
+CREATE INDEX device_assignments_by_mac ON device_assignments (mac, from_us);
+CREATE INDEX device_assignments_by_person ON device_assignments (person_id, from_us);
+
+-- Groups: year groups and classes (made by the people import), staff, vulnerable /
+-- high-risk, or the school's own. kind: year, class, staff, vulnerable, custom.
+CREATE TABLE people_groups (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  kind       TEXT NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE TABLE group_members (
+  group_id  INTEGER NOT NULL REFERENCES people_groups(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_by_person ON group_members (person_id);
+-- A group's age profile: per category, the lowest severity that raises an alert for
+-- its members (6: never). No row: the box's default for that category (issue 7).
+CREATE TABLE group_alert_profiles (
+  group_id     INTEGER NOT NULL REFERENCES people_groups(id) ON DELETE CASCADE,
+  category     TEXT NOT NULL,
+  min_severity INTEGER NOT NULL CHECK (min_severity BETWEEN 1 AND 6),
+  PRIMARY KEY (group_id, category)
+) WITHOUT ROWID;
+)sql"},
+    Migration{8, "sign-in security: lockout, the second step (TOTP), the audit log's filters",
+              R"sql(
+ALTER TABLE users ADD COLUMN last_sign_in_us INTEGER;
+-- The TOTP secret (RFC 6238), sealed with AES-256-GCM under a key derived from the
+-- user's password (store/accounts.cpp), so a copied database does not give it away.
+-- totp_pending: a secret being enrolled, until a code from it confirms it.
+-- totp_last_step: the last 30-second step a code was accepted for; none is reused.
+ALTER TABLE users ADD COLUMN totp_sealed BLOB;
+ALTER TABLE users ADD COLUMN totp_pending BLOB;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+
+-- Failed sign-ins in a row, by the SHA-256 of the name typed (lower-cased), whether or
+-- not an account has that name: an unknown name locks out exactly like a known one,
+-- so the answers never tell which names exist. Cleared by a successful sign-in.
+CREATE TABLE sign_in_failures (
+  name_hash       BLOB PRIMARY KEY,
+  failures        INTEGER NOT NULL,
+  lockouts        INTEGER NOT NULL,
+  locked_until_us INTEGER NOT NULL,
+  last_failure_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_failure_us);
+
+-- The audit log viewer filters by action and by person, newest first.
+CREATE INDEX audit_log_by_action ON audit_log (action, id);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+)sql"},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,6 +34,22 @@ class PeopleRepository {
                                std::span<const std::uint8_t> public_key, bool replace,
                                std::string_view actor, TimeUs now = now_us());
 
+  struct MergeSummary {
+    std::int64_t added = 0;
+    std::int64_t updated = 0;  // already in the records: kept their id, record re-sealed
+    std::int64_t kept = 0;     // in the records but not in this file: left as they were
+  };
+  // The web UI's import, with the signed-in user's private key at hand: a person
+  // already in the records (the same UPN; without one, the same name and class) keeps
+  // their id, so their device assignments and groups stay. Each person joins their
+  // year group, class and (staff) the staff group, made as needed; a MAC address in
+  // their row is assigned to them from `now` unless it already is. One transaction,
+  // one audit entry (counts, never names).
+  Result<MergeSummary> merge(std::span<const evidence::Person> people,
+                             std::span<const std::uint8_t> public_key,
+                             const crypto::SecretBytes& private_key, std::string_view actor,
+                             TimeUs now = now_us());
+
   std::int64_t count();
 
   struct Record {
@@ -46,6 +63,8 @@ class PeopleRepository {
   };
   // Every record, opened with the private key.
   Opened open_all(const crypto::SecretBytes& private_key);
+  // One record; nullopt if there is none or it does not open.
+  std::optional<Record> open_one(std::int64_t id, const crypto::SecretBytes& private_key);
 
   // Deletes one record (secure_delete overwrites it); the caller audits.
   Status remove(std::int64_t id);

@@ -7,8 +7,7 @@ namespace hm::store {
 bool allows(Role role, Permission permission) {
   using enum Permission;
   switch (role) {
-    case Role::headteacher:
-      return true;
+    case Role::headteacher: return true;
     case Role::dsl:
     case Role::deputy_dsl:
       switch (permission) {
@@ -18,18 +17,14 @@ bool allows(Role role, Permission permission) {
         case see_people:
         case manage_people:
         case see_reports:
-        case edit_library:
-          return true;
-        case read_audit:
-          return role == Role::dsl;
+        case edit_library: return true;
+        case read_audit: return role == Role::dsl;
         case edit_retention:
         case manage_system:
-        case manage_accounts:
-          return false;
+        case manage_accounts: return false;
       }
       return false;
-    case Role::viewer:
-      return permission == see_dashboard;
+    case Role::viewer: return permission == see_dashboard;
     case Role::technician:
       return permission == see_dashboard || permission == edit_library ||
              permission == manage_system;
@@ -44,14 +39,14 @@ constexpr std::array kRoles = {Role::headteacher, Role::dsl, Role::deputy_dsl, R
 constexpr std::array kRoleNames = {"headteacher", "dsl", "deputy_dsl", "viewer", "technician"};
 
 constexpr std::array kPermissions = {
-    Permission::see_dashboard,  Permission::see_evidence, Permission::handle_incidents,
-    Permission::see_people,     Permission::manage_people, Permission::see_reports,
-    Permission::edit_library,   Permission::edit_retention, Permission::manage_system,
+    Permission::see_dashboard,   Permission::see_evidence,   Permission::handle_incidents,
+    Permission::see_people,      Permission::manage_people,  Permission::see_reports,
+    Permission::edit_library,    Permission::edit_retention, Permission::manage_system,
     Permission::manage_accounts, Permission::read_audit};
-constexpr std::array kPermissionNames = {
-    "see_dashboard", "see_evidence",   "handle_incidents", "see_people",
-    "manage_people", "see_reports",    "edit_library",     "edit_retention",
-    "manage_system", "manage_accounts", "read_audit"};
+constexpr std::array kPermissionNames = {"see_dashboard",   "see_evidence",   "handle_incidents",
+                                         "see_people",      "manage_people",  "see_reports",
+                                         "edit_library",    "edit_retention", "manage_system",
+                                         "manage_accounts", "read_audit"};
 
 static_assert(kRoles.size() == kRoleNames.size());
 static_assert(kPermissions.size() == kPermissionNames.size());

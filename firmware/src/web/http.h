@@ -19,9 +19,9 @@ struct Request {
   std::map<std::string, std::string> query;
   std::string body;
   std::string content_type;
-  std::string cookie;  // the raw Cookie header
-  std::string origin;  // the Origin header, if the browser sent one
-  std::string host;    // the Host header
+  std::string cookie;      // the raw Cookie header
+  std::string origin;      // the Origin header, if the browser sent one
+  std::string host;        // the Host header
   std::string csrf_token;  // the X-CSRF-Token header (router.h: csrf_token_for)
 
   std::optional<std::string> cookie_value(std::string_view name) const;

@@ -11,11 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "https_test_client.h"
 #include "store/accounts.h"
 #include "store/roles.h"
 #include "web/router.h"
 #include "web/server.h"
-#include "https_test_client.h"
 #include "web_fixture.h"
 
 namespace hm::web {
@@ -217,8 +217,8 @@ TEST_F(ApiSecurityTest, MalformedBodiesGetA4xxAndTheApiCarriesOn) {
       if (reads_body) {
         EXPECT_GE(answer.status, 400) << describe(route) << " with " << body.substr(0, 40);
       }
-      EXPECT_LT(answer.status, 500) << describe(route) << " with " << body.substr(0, 40) << ": "
-                                    << answer.body;
+      EXPECT_LT(answer.status, 500)
+          << describe(route) << " with " << body.substr(0, 40) << ": " << answer.body;
     }
   }
   // Still answering, still signed in.
@@ -240,9 +240,9 @@ TEST_F(ApiSecurityTest, EveryRouteRefusesAnOversizedBodyOverHttps) {
     // The upload route takes up to kMaxUploadBytes from a session; everything else 64 KiB.
     const std::size_t size =
         route.path == kUploadPath ? kMaxUploadBytes + 1024 : std::size_t{100} * 1024;
-    const auto answer = testing::https_call(server.port(), std::string(route.method),
-                                            concrete_path(route.path), std::string(size, 'x'),
-                                            cookie, testing::csrf_of(cookie));
+    const auto answer =
+        testing::https_call(server.port(), std::string(route.method), concrete_path(route.path),
+                            std::string(size, 'x'), cookie, testing::csrf_of(cookie));
     EXPECT_EQ(answer, 413) << describe(route);
   }
   EXPECT_EQ(testing::https_call(server.port(), "GET", "/api/setup/status"), 200);

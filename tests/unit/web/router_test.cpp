@@ -174,7 +174,7 @@ TEST_F(RouterTest, CapturesAreListedNewestFirstInPages) {
   EXPECT_EQ(newest["time"], "2024-06-03T07:33:24Z");
   EXPECT_EQ(newest["category"], "suicide");
   EXPECT_EQ(newest["severity"], 5);
-  EXPECT_EQ(newest["host"], "www.google.com");
+  EXPECT_EQ(newest["status"], "new");  // the list is metadata: the site is on the capture's page
   EXPECT_EQ(newest["device"]["ip"], "10.20.0.31");
   EXPECT_EQ(newest["device"]["mac"], "3c:22:fb:10:00:1f");
   ASSERT_TRUE(page["next"].is_string());
@@ -245,10 +245,10 @@ TEST_F(RouterTest, EvidenceOpensOnlyWithTheSessionsKeyAndEveryViewIsAudited) {
   plant_capture();
   const std::string cookie = sign_in();
   ASSERT_EQ(SessionKeys::instance().size(), 1U);
-  const auto page = json(call("GET", "/api/captures", {}, cookie));
-  ASSERT_EQ(page["captures"].size(), 1U);
-  EXPECT_EQ(page["captures"][0]["sealed"], false);
-  EXPECT_EQ(page["captures"][0]["text"], "how to kill myself");
+  // The list never opens evidence; one capture's page does, audited.
+  EXPECT_FALSE(json(call("GET", "/api/captures", {}, cookie))["captures"][0].contains("text"));
+  const auto page = json(call("GET", "/api/captures/1", {}, cookie));
+  EXPECT_EQ(page["text"], "how to kill myself");
 
   auto db = store::Database::open(data_dir_);
   ASSERT_TRUE(db);
@@ -256,7 +256,7 @@ TEST_F(RouterTest, EvidenceOpensOnlyWithTheSessionsKeyAndEveryViewIsAudited) {
                          "SELECT actor, detail FROM audit_log WHERE action = 'evidence_view';");
   ASSERT_TRUE(views.step());
   EXPECT_EQ(views.column_text(0), "a.patel");
-  EXPECT_EQ(views.column_text(1), "captures 1");
+  EXPECT_EQ(views.column_text(1), "capture 1");
   EXPECT_FALSE(store::AuditLog(**db).verify().first_broken);
 
   // Logout wipes the session's key; a session that lost its key sees only metadata.
@@ -270,10 +270,10 @@ TEST_F(RouterTest, EvidenceOpensOnlyWithTheSessionsKeyAndEveryViewIsAudited) {
     if (name == "Set-Cookie") again = value.substr(0, value.find(';'));
   }
   SessionKeys::instance().clear();  // as after a restart of the daemon
-  const auto sealed = json(call("GET", "/api/captures", {}, again));
-  EXPECT_EQ(sealed["captures"][0]["sealed"], true);
-  EXPECT_TRUE(sealed["captures"][0]["host"].is_null());
-  EXPECT_FALSE(sealed["captures"][0].contains("text"));
+  const Response sealed = call("GET", "/api/captures/1", {}, again);
+  EXPECT_EQ(sealed.status, 403);
+  EXPECT_EQ(json(sealed)["error"], "no_evidence_key");
+  EXPECT_EQ(sealed.body.find("kill"), std::string::npos);
 }
 
 TEST_F(RouterTest, SetupShowsTheRecoveryKeyOnceAndFailedLoginsAreAudited) {
@@ -290,7 +290,8 @@ TEST_F(RouterTest, SetupShowsTheRecoveryKeyOnceAndFailedLoginsAreAudited) {
             401);
   auto db = store::Database::open(data_dir_);
   ASSERT_TRUE(db);
-  store::Statement actions(**db, "SELECT group_concat(action, ' ') FROM audit_log;");
+  store::Statement actions(
+      **db, "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log ORDER BY id);");
   ASSERT_TRUE(actions.step());
   EXPECT_EQ(actions.column_text(0), "setup login_failed");
 }

@@ -77,3 +77,51 @@ TEST_F(SettingsApiTest, RefusesUnknownCategoriesAndDaysOutOfRange) {
 
 }  // namespace
 }  // namespace hm::web
+
+namespace hm::web {
+namespace {
+
+// The school's name and the DSL's email address (issue 6 item 1): set in the setup
+// wizard or on the Settings page by the headteacher; checked, audited, and the DSL's
+// address shown only to roles that see people.
+class SchoolSettingsApiTest : public testing::ApiTest {};
+
+TEST_F(SchoolSettingsApiTest, SavesTheSchoolsNameAndTheDslsAddress) {
+  sign_in();
+  EXPECT_EQ(json(call("GET", "/api/settings/school"))["school_name"], "");
+  const Response saved = call("PUT", "/api/settings/school",
+                              {{"school_name", "  Ysgol Gynradd Llanfair – Ñandú  "},
+                               {"dsl_email", "dsl@llanfair.sch.uk"}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const auto body = json(call("GET", "/api/settings/school"));
+  EXPECT_EQ(body["school_name"], "Ysgol Gynradd Llanfair – Ñandú");
+  EXPECT_EQ(body["dsl_email"], "dsl@llanfair.sch.uk");
+  EXPECT_TRUE(body["can_edit"].get<bool>());
+  EXPECT_EQ(audit_details("school_name").size(), 1u);
+  EXPECT_EQ(audit_details("dsl_email").size(), 1u);
+
+  // One field alone leaves the other.
+  ASSERT_EQ(
+      call("PUT", "/api/settings/school", {{"dsl_email", "safeguarding@llanfair.sch.uk"}}).status,
+      200);
+  EXPECT_EQ(json(call("GET", "/api/settings/school"))["school_name"],
+            "Ysgol Gynradd Llanfair – Ñandú");
+}
+
+TEST_F(SchoolSettingsApiTest, RefusesHeaderInjectionAndBadAddresses) {
+  sign_in();
+  const Response injected = call("PUT", "/api/settings/school",
+                                 {{"school_name", "St Mary's\r\nBcc: all@elsewhere.example"}});
+  EXPECT_EQ(injected.status, 400);
+  EXPECT_NE(json(injected)["message"].get<std::string>().find("line breaks"), std::string::npos);
+  EXPECT_EQ(call("PUT", "/api/settings/school", {{"school_name", "   "}}).status, 400);
+  EXPECT_EQ(call("PUT", "/api/settings/school", {{"dsl_email", "anita"}}).status, 400);
+  EXPECT_EQ(
+      call("PUT", "/api/settings/school", {{"dsl_email", "a@b.example\nBcc: c@d.example"}}).status,
+      400);
+  EXPECT_EQ(call("PUT", "/api/settings/school", nlohmann::json::object()).status, 400);
+  EXPECT_EQ(json(call("GET", "/api/settings/school"))["school_name"], "");
+}
+
+}  // namespace
+}  // namespace hm::web

@@ -27,7 +27,7 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
           {user && (
             <nav class="pages" aria-label="Pages">
               {pageTable
-                .filter((page) => can(user, page.permission))
+                .filter((page) => can(user, page.permission) && page.inMasthead !== false)
                 .map((page) => (
                   <PageLink key={page.path} path={page.path} label={page.label} current={pathname} />
                 ))}
@@ -38,6 +38,7 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
               <span class="who">
                 Signed in as <strong>{user.display_name}</strong>
               </span>
+              <PageLink path="/account" label="Your account" current={pathname} />
               <button type="button" class="button button-quiet" onClick={onSignOut}>
                 Sign out
               </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
 import { Field, ErrorSummary, SuccessNote } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { SchoolField } from '../components/school_form';
 import './settings.css';
 
 // GET/PUT /api/settings/retention (web/openapi.json).
@@ -57,14 +58,23 @@ export function SettingsPage({ onSessionEnded }: { onSessionEnded: () => void })
   return (
     <section aria-labelledby="settings-heading" class="settings">
       <PageHeading id="settings-heading" title="Settings" summary="How the box looks after what it records." />
+      <section class="card settings-card" aria-labelledby="school-heading">
+        <h2 id="school-heading">The school</h2>
+        <SchoolField which="school_name" onSessionEnded={onSessionEnded} />
+        <SchoolField which="dsl_email" onSessionEnded={onSessionEnded} />
+        <p class="quiet">
+          The mail server the box sends email through is on the <a href="/system">System</a> page.
+        </p>
+      </section>
       <Retention onSessionEnded={onSessionEnded} />
     </section>
   );
 }
 
 // How long captures are kept: one number of days per category, grouped by why the
-// recommended period is what it is. Only changed categories are saved.
-function Retention({ onSessionEnded }: { onSessionEnded: () => void }) {
+// recommended period is what it is. Only changed categories are saved. Also a step of
+// the setup wizard (pages/setup.tsx).
+export function Retention({ onSessionEnded }: { onSessionEnded: () => void }) {
   const [settings, setSettings] = useState<RetentionSettings | null>(null);
   const [days, setDays] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);

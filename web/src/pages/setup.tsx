@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ErrorSummary, Field } from '../components/field';
+import { MailSettingsForm } from '../components/mail_settings_form';
+import { MirrorCheck } from '../components/mirror_check';
+import { SchoolField } from '../components/school_form';
+import { systemApi, type Wizard, type WizardStep } from '../components/system_api';
+import { navigate } from '../navigation';
+import { Retention } from './settings';
+import '../components/wizard.css';
 
 const minimumPasswordLength = 10;
 
@@ -40,6 +47,7 @@ export function SetupPage({ onSignIn }: { onSignIn: () => void }) {
         display_name: displayName,
         username,
         password,
+        wizard: true, // carry on with the wizard's other steps after signing in
       });
       setDone({ username: user.username, recoveryKey: recovery_key });
     } catch (failure) {
@@ -185,6 +193,10 @@ function SetupDone({ username, recoveryKey, onSignIn }: { username: string; reco
         <ol class="steps">
           <li>Sign in with your user name and password.</li>
           <li>
+            A few more questions follow: the school's name, how long captures are kept, the safeguarding lead's email,
+            the school's mail server, and a check that the box is plugged in. Each can be skipped and done later.
+          </li>
+          <li>
             The box is already watching the school network. Anything that matches its safeguarding list appears on the{' '}
             <strong>Captures</strong> page, newest first, within a second or two.
           </li>
@@ -193,6 +205,151 @@ function SetupDone({ username, recoveryKey, onSignIn }: { username: string; reco
         <button type="button" class="button" onClick={carryOn}>
           Sign in
         </button>
+      </div>
+    </section>
+  );
+}
+
+// --- The rest of the wizard, signed in ------------------------------------------
+//
+// After the account and the recovery key: the school's name, how long captures are
+// kept, the DSL's email, the mail server, and the mirror-port check. Each step saves
+// through the same forms as the Settings and System pages; the box records which are
+// done or skipped, so the wizard carries on where it was left (app.tsx brings the
+// headteacher back here after signing in until it is finished).
+
+const stepIntro: Record<WizardStep['id'], { heading: string; intro: string }> = {
+  school: {
+    heading: "What is the school called?",
+    intro: "The box puts the school's name on the emails it sends, its reports and the notices for classrooms.",
+  },
+  retention: {
+    heading: 'How long should captures be kept?',
+    intro:
+      'The recommended periods are already filled in. They follow the safeguarding guidance: keep what you need, no longer. You can change them now or later on the Settings page.',
+  },
+  dsl: {
+    heading: "Who is the designated safeguarding lead?",
+    intro: 'The box emails serious concerns to the safeguarding lead straight away, and sends the weekly report.',
+  },
+  mail: {
+    heading: 'How does the box send email?',
+    intro:
+      "The box sends its alerts and reports through the school's own mail server. Whoever looks after the school's email can give you these details.",
+  },
+  mirror: {
+    heading: 'Is the box plugged in the right way?',
+    intro: 'The box watches a copy of the school’s internet traffic from the switch’s mirror port. This checks that it arrives.',
+  },
+};
+
+export function SetupWizardPage({ onSessionEnded }: { onSessionEnded: () => void }) {
+  const [wizard, setWizard] = useState<Wizard | null>(null);
+  const [current, setCurrent] = useState<WizardStep['id'] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  function failed(failure: unknown) {
+    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
+    else setError((failure as Error).message);
+  }
+
+  useEffect(() => {
+    systemApi
+      .wizard()
+      .then((loaded) => {
+        setWizard(loaded);
+        setCurrent(loaded.next ?? 'school');
+      })
+      .catch(failed);
+  }, []);
+
+  useEffect(() => heading.current?.focus(), [current]);
+
+  if (!wizard || !current) {
+    return (
+      <section class="card narrow" aria-label="Setting up">
+        <ErrorSummary message={error} />
+        {!error && (
+          <p class="quiet" role="status">
+            Loading…
+          </p>
+        )}
+      </section>
+    );
+  }
+
+  const index = wizard.steps.findIndex((step) => step.id === current);
+  const last = index === wizard.steps.length - 1;
+
+  async function leave(state: WizardStep['state']) {
+    setError(null);
+    try {
+      let updated = await systemApi.markStep(current!, state);
+      if (last) {
+        updated = await systemApi.finishWizard();
+        setWizard(updated);
+        navigate('/');
+        return;
+      }
+      setWizard(updated);
+      setCurrent(wizard!.steps[index + 1].id);
+    } catch (failure) {
+      failed(failure);
+    }
+  }
+
+  const intro = stepIntro[current];
+  return (
+    <section class="card wizard" aria-labelledby="wizard-heading">
+      <p class="quiet">
+        Setting up the box: step {index + 1} of {wizard.steps.length}
+      </p>
+      <ol class="wizard-progress" aria-label="Setup steps">
+        {wizard.steps.map((step) => (
+          <li key={step.id} aria-current={step.id === current ? 'step' : undefined}>
+            {step.title}
+            {step.state === 'done' ? ' (done)' : step.state === 'skipped' ? ' (skipped)' : ''}
+          </li>
+        ))}
+      </ol>
+      <h1 id="wizard-heading" ref={heading} tabIndex={-1}>
+        {intro.heading}
+      </h1>
+      <p class="lead">{intro.intro}</p>
+      <ErrorSummary message={error} />
+      {current === 'school' && (
+        <SchoolField which="school_name" onSessionEnded={onSessionEnded} saveLabel="Save and continue" onSaved={() => void leave('done')} />
+      )}
+      {current === 'retention' && <Retention onSessionEnded={onSessionEnded} />}
+      {current === 'dsl' && (
+        <SchoolField which="dsl_email" onSessionEnded={onSessionEnded} saveLabel="Save and continue" onSaved={() => void leave('done')} />
+      )}
+      {current === 'mail' && <MailSettingsForm onSessionEnded={onSessionEnded} />}
+      {current === 'mirror' && <MirrorCheck onSessionEnded={onSessionEnded} />}
+      <div class="wizard-actions">
+        {index > 0 && (
+          <button type="button" class="button button-quiet" onClick={() => setCurrent(wizard.steps[index - 1].id)}>
+            Back
+          </button>
+        )}
+        {(current === 'retention' || current === 'mail' || current === 'mirror') && (
+          <button type="button" class="button" onClick={() => void leave('done')}>
+            {last ? 'Finish setup' : 'Continue'}
+          </button>
+        )}
+        <button type="button" class="button button-quiet" onClick={() => void leave('skipped')}>
+          {last ? 'Skip this and finish' : 'Skip this step'}
+        </button>
+        <a
+          href="/"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/');
+          }}
+        >
+          Do the rest later
+        </a>
       </div>
     </section>
   );
