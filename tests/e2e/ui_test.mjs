@@ -137,8 +137,10 @@ async function installLibraryUpdate(page, dataDir) {
   await done.waitFor({ timeout: 60000 });
   check((await done.textContent()).includes('Edition 7 from Safer Schools Library is installed and in use'),
     'an uploaded bundle is installed and the page says so');
+  // The page then reads the overview again, which compiles the new edition for the
+  // page: slow under the sanitizers on a busy machine, like the first visit.
   const card = page.locator('.library-card').first();
-  await card.filter({ hasText: 'Safer Schools Library' }).waitFor();
+  await card.filter({ hasText: 'Safer Schools Library' }).waitFor({ timeout: 180000 });
   const inUse = await card.innerText();
   check(inUse.includes('Edition 7') && inUse.includes('Safer Schools Library'), 'the page shows edition 7 in use');
   await shots(page, 'library-update');
