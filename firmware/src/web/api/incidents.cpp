@@ -53,18 +53,8 @@ Response not_saved(const std::string& why) {
   return Response::problem(400, "not_saved", "That was not saved: " + why + ".");
 }
 
-// Writes the audit entry an opening needs; a problem response if it cannot be written
-// (no audit, no view).
 std::optional<Response> audit_view(ApiContext& context, const std::string& detail) {
-  if (auto audited =
-          store::AuditLog(context.db).append(context.user->username, "incident_view", detail);
-      !audited) {
-    return Response::problem(503, "audit_unavailable",
-                             "The incident cannot be shown because the audit log cannot be "
-                             "written just now: " +
-                                 audited.error());
-  }
-  return std::nullopt;
+  return audit_before_showing(context, "incident_view", detail, "The incident");
 }
 
 // Capture ids from a JSON array: each a positive whole number, at most a hundred.

@@ -60,15 +60,7 @@ Response not_saved(const std::string& why) {
 }
 
 std::optional<Response> audit_view(ApiContext& context, const std::string& detail) {
-  if (auto audited =
-          store::AuditLog(context.db).append(context.user->username, "people_view", detail);
-      !audited) {
-    return Response::problem(503, "audit_unavailable",
-                             "Names cannot be shown because the audit log cannot be written "
-                             "just now: " +
-                                 audited.error());
-  }
-  return std::nullopt;
+  return audit_before_showing(context, "people_view", detail, "Names");
 }
 
 // Every person's name by id, opened with the session's key.
