@@ -18,11 +18,13 @@ swaps it in between packets while the replay waits for the rest. Then:
 usage: library_swap_replay_test.py HALLMONITOR TRAFFICGEN WORKDIR
 """
 import os
+import queue
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +48,15 @@ class _Limited:
         chunk = self.source.read(size)
         self.left -= len(chunk)
         return chunk
+
+
+def drain(stream, sink):
+    """Reads a child's pipe to its end on a thread. The replay prints a line per
+    committed batch on its store thread; an unread pipe would fill (64 KiB, many small
+    batches under ASan) and stall the replay while this test blocks writing the feed."""
+    thread = threading.Thread(target=lambda: [sink(line) for line in stream], daemon=True)
+    thread.start()
+    return thread
 
 
 def fail(message):
@@ -88,18 +99,26 @@ def main():
     replay = subprocess.Popen(
         [binary, "replay", str(feed), "--data-dir", str(data), "--workers", "2",
          "--report-commits"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    commits, stderr_lines = queue.Queue(), []
+    readers = [drain(replay.stdout, commits.put), drain(replay.stderr, stderr_lines.append)]
     size = pcap.stat().st_size
     with open(pcap, "rb") as source, open(feed, "wb") as pipe:
         shutil.copyfileobj(_Limited(source, size // 2), pipe)
         pipe.flush()
-        first_commit = replay.stdout.readline()
+        try:
+            first_commit = commits.get(timeout=300)
+        except queue.Empty:
+            first_commit = ""
         if '"committed"' not in first_commit:
             replay.kill()
             fail(f"no commit reported from the first half: {first_commit!r}")
         run("library", "import", str(bundles[2]), "--data-dir", str(data))
         time.sleep(WATCHER_WAIT_S)
         shutil.copyfileobj(source, pipe)
-    _, stderr = replay.communicate(timeout=600)
+    replay.wait(timeout=600)
+    for reader in readers:
+        reader.join()
+    stderr = "".join(stderr_lines)
     if replay.returncode != 0:
         fail(f"replay exit {replay.returncode}: {stderr}")
 
