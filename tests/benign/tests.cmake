@@ -4,3 +4,5 @@ add_test(NAME library.precision_recall
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/benign/precision_recall_test.py
     $<TARGET_FILE:hallmonitor> ${CMAKE_SOURCE_DIR}/firmware/library
     ${CMAKE_BINARY_DIR}/library-figures.txt)
+# A figure, not a memory check: tools/test runs it in the normal flavour only.
+set_tests_properties(library.precision_recall PROPERTIES LABELS figures)
