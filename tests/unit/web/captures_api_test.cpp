@@ -76,22 +76,6 @@ class CapturesApiTest : public testing::ApiTest {
     for (const auto& capture : page["captures"]) ids.push_back(capture["id"]);
     return ids;
   }
-
-  // Signs in as a new account with this role (made by the headteacher's setup).
-  void sign_in_as(store::Role role, const std::string& username) {
-    {
-      auto db = store::Database::open(data_dir_);
-      ASSERT_TRUE(store::Accounts(**db)
-                      .create_user({username, username, role, std::string(kPassword)})
-                      .ok());
-    }
-    const Response login =
-        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
 };
 
 TEST_F(CapturesApiTest, FiltersCombineAndPageThroughTheCursor) {

@@ -28,23 +28,6 @@ class IncidentsApiTest : public testing::ApiTest {
     return router_->handle(request);
   }
 
-  // Makes an account with `role` and signs this test's browser in as it.
-  void sign_in_as(store::Role role, const std::string& username) {
-    {
-      auto db = store::Database::open(data_dir_);
-      ASSERT_TRUE(store::Accounts(**db)
-                      .create_user({username, username, role, std::string(kPassword)})
-                      .ok());
-    }
-    cookie_.clear();
-    const Response login =
-        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
-
   std::vector<std::string> history_of(std::int64_t id) {
     std::vector<std::string> changes;
     const auto detail = json(call("GET", "/api/incidents/" + std::to_string(id)));

@@ -38,22 +38,6 @@ class PeopleApiTest : public testing::ApiTest {
     return router_->handle(request);
   }
 
-  void sign_in_as(store::Role role, const std::string& username) {
-    {
-      auto db = store::Database::open(data_dir_);
-      ASSERT_TRUE(store::Accounts(**db)
-                      .create_user({username, username, role, std::string(kPassword)})
-                      .ok());
-    }
-    cookie_.clear();
-    const Response login =
-        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
-
   void see_device(const std::string& mac, store::TimeUs ts) {
     auto db = store::Database::open(data_dir_);
     ASSERT_TRUE(store::DeviceRepository(**db).seen(mac, ts));

@@ -104,8 +104,25 @@ class ApiTest : public DataDirTest {
                     {"password", kPassword}})
                   .status,
               201);
+    log_in("a.patel");
+  }
+
+  // Makes an account with `role` (as the headteacher's Users page would) and signs this
+  // test's browser in as it instead.
+  void sign_in_as(store::Role role, const std::string& username) {
+    {
+      auto db = store::Database::open(data_dir_);
+      ASSERT_TRUE(store::Accounts(**db)
+                      .create_user({username, username, role, std::string(kPassword)})
+                      .ok());
+    }
+    log_in(username);
+  }
+
+  void log_in(const std::string& username) {
+    cookie_.clear();
     const Response login =
-        call("POST", "/api/login", {{"username", "a.patel"}, {"password", kPassword}});
+        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
     ASSERT_EQ(login.status, 200) << login.body;
     for (const auto& [name, value] : login.headers) {
       if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));

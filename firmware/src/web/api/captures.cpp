@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "library/categories.h"
-#include "store/audit_log.h"
 #include "store/capture_repository.h"
 #include "store/capture_review.h"
 #include "store/device_repository.h"
@@ -176,14 +175,6 @@ Response no_such_capture() {
                            "retention period ended.");
 }
 
-Response audit_failed(const std::string& why) {
-  // No audit entry, no evidence: an unrecorded view must not happen.
-  return Response::problem(503, "audit_unavailable",
-                           "The evidence cannot be shown because the audit log cannot be "
-                           "written just now: " +
-                               why);
-}
-
 // Cuts at a UTF-8 character boundary at or before `at` (moving back over continuation
 // bytes), so a context never starts or ends inside a character.
 std::size_t char_boundary(std::string_view text, std::size_t at) {
@@ -233,9 +224,8 @@ Opened open_audited(ApiContext& context, const evidence::Capture& capture, std::
             nullptr};
   }
   // Audited before it is opened: if the entry cannot be written, nothing is shown.
-  if (auto audited = store::AuditLog(context.db).append(context.user->username, action, detail);
-      !audited) {
-    return {std::nullopt, audit_failed(audited.error()), nullptr};
+  if (auto refusal = audit_before_showing(context, action, detail, "The evidence")) {
+    return {std::nullopt, std::move(refusal), nullptr};
   }
   auto evidence = evidence::open_evidence(capture, *key);
   if (!evidence) {

@@ -98,10 +98,13 @@ std::string_view role_title(store::Role role);
 Response audit_log(ApiContext& context);
 Response verify_audit_log(ApiContext& context);
 
+// shared_answers.cpp — answers several handler files give in the same words.
 // No audit entry, no view: appends `action`/`detail` for the signed-in user, or gives
 // the 503 to answer with ("<what> cannot be shown because the audit log …").
 std::optional<Response> audit_before_showing(ApiContext& context, std::string_view action,
                                              const std::string& detail, std::string_view what);
+// 400 "That was not saved: <why>." for a change the store refused.
+Response not_saved(const std::string& why);
 
 // The public view of an account (never its password data).
 nlohmann::json user_json(const store::User& user);

@@ -49,10 +49,6 @@ Response no_such_incident() {
   return Response::problem(404, "not_found", "There is no such incident. It may have been erased.");
 }
 
-Response not_saved(const std::string& why) {
-  return Response::problem(400, "not_saved", "That was not saved: " + why + ".");
-}
-
 std::optional<Response> audit_view(ApiContext& context, const std::string& detail) {
   return audit_before_showing(context, "incident_view", detail, "The incident");
 }

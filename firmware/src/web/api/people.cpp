@@ -55,10 +55,6 @@ Response key_missing() {
                            "again.");
 }
 
-Response not_saved(const std::string& why) {
-  return Response::problem(400, "not_saved", "That was not saved: " + why + ".");
-}
-
 std::optional<Response> audit_view(ApiContext& context, const std::string& detail) {
   return audit_before_showing(context, "people_view", detail, "Names");
 }

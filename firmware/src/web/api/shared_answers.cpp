@@ -1,3 +1,4 @@
+// Answers more than one handler file gives in the same words.
 #include <string>
 
 #include "store/audit_log.h"
@@ -16,6 +17,10 @@ std::optional<Response> audit_before_showing(ApiContext& context, std::string_vi
                                  audited.error());
   }
   return std::nullopt;
+}
+
+Response not_saved(const std::string& why) {
+  return Response::problem(400, "not_saved", "That was not saved: " + why + ".");
 }
 
 }  // namespace hm::web::api
