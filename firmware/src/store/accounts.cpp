@@ -449,6 +449,13 @@ void Accounts::end_session(std::string_view token) {
   remove.step();
 }
 
+std::vector<std::string> Accounts::session_digests() {
+  Statement rows(db_, "SELECT token_hash FROM sessions;");
+  std::vector<std::string> digests;
+  while (rows.step()) digests.push_back(rows.column_blob(0));
+  return digests;
+}
+
 int Accounts::end_user_sessions(std::int64_t user_id, std::string_view keep_token) {
   const std::string keep = keep_token.empty() ? std::string() : token_digest(keep_token);
   Statement remove(db_, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2;");

@@ -136,6 +136,8 @@ class Accounts {
   // "Sign out everywhere": ends every session of the user but `keep_token`'s (empty:
   // all of them); returns how many ended.
   int end_user_sessions(std::int64_t user_id, std::string_view keep_token = {});
+  // The SHA-256 (raw bytes) of every session token still on record.
+  std::vector<std::string> session_digests();
   // Notes a successful sign-in, for the Users page.
   void record_sign_in(std::int64_t user_id, TimeUs now = now_us());
   // Deletes sessions past their expiry or idle limit; returns how many.

@@ -144,7 +144,13 @@ Response Router::handle_api(const Request& request) {
                                "This page is out of date. Reload it and try again.");
     }
   }
-  return route->handler(context);
+  Response response = route->handler(context);
+  if (route->access == Access::signed_in && changes_state(request.method)) {
+    // A change may have ended sessions (an account removed, a password reset, "sign out
+    // everywhere"): their evidence keys leave memory now, not at the next sweep.
+    SessionKeys::instance().keep_only(store::Accounts(context.db).session_digests());
+  }
+  return response;
 }
 
 std::string csrf_token_for(std::string_view session_token) {

@@ -1,6 +1,7 @@
 #include "web/session_keys.h"
 
 #include <chrono>
+#include <set>
 
 #include "crypto/hash.h"
 
@@ -41,6 +42,12 @@ std::shared_ptr<const crypto::SecretBytes> SessionKeys::find(std::string_view to
 void SessionKeys::erase(std::string_view token) {
   std::lock_guard lock(mutex_);
   held_.erase(token_digest(token));
+}
+
+void SessionKeys::keep_only(const std::vector<std::string>& live_digests) {
+  const std::set<std::string_view> live(live_digests.begin(), live_digests.end());
+  std::lock_guard lock(mutex_);
+  std::erase_if(held_, [&](const auto& entry) { return !live.contains(entry.first); });
 }
 
 void SessionKeys::sweep(store::TimeUs now) {

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/secret.h"
 #include "store/accounts.h"
@@ -29,6 +30,10 @@ class SessionKeys {
   std::shared_ptr<const crypto::SecretBytes> find(std::string_view token,
                                                   store::TimeUs now = store::now_us());
   void erase(std::string_view token);
+  // Drops every key whose session is not among `live_digests` (SHA-256 of the tokens
+  // still in the database): sessions another request ended — an account removed, a
+  // password reset, "sign out everywhere" — lose their keys at once, not at the sweep.
+  void keep_only(const std::vector<std::string>& live_digests);
   // Drops every key whose session has expired or been idle too long.
   void sweep(store::TimeUs now = store::now_us());
   void clear();

@@ -73,6 +73,38 @@ TEST_F(UsersApiTest, ADslGetsTheEvidenceKeyAndATechnicianDoesNot) {
   (void)tech;
 }
 
+TEST_F(UsersApiTest, ARemovedDslsEvidenceKeyLeavesMemoryAtOnce) {
+  SessionKeys::instance().clear();  // one per process: earlier tests' sessions
+  sign_in();
+  const std::string head = cookie_;
+  const auto dsl = add("d.okafor", "dsl");
+  ASSERT_EQ(sign_in_as("d.okafor", kFirstPassword).status, 200);
+  const auto dsl_token = cookie_.substr(cookie_.find('=') + 1);
+  ASSERT_NE(SessionKeys::instance().find(dsl_token), nullptr);
+
+  cookie_ = head;
+  EXPECT_EQ(call("DELETE", "/api/users/" + std::to_string(dsl)).status, 200);
+  // Not waiting for the DSL's next request or the idle sweep: gone now.
+  EXPECT_EQ(SessionKeys::instance().find(dsl_token), nullptr);
+  EXPECT_EQ(SessionKeys::instance().size(), 1U) << "the headteacher's own key stays";
+}
+
+TEST_F(UsersApiTest, SigningSomeoneOutEverywhereDropsTheirKeys) {
+  SessionKeys::instance().clear();
+  sign_in();
+  const std::string head = cookie_;
+  const auto dsl = add("d.okafor", "dsl");
+  std::vector<std::string> tokens;
+  for (int browser = 0; browser < 2; ++browser) {
+    ASSERT_EQ(sign_in_as("d.okafor", kFirstPassword).status, 200);
+    tokens.push_back(cookie_.substr(cookie_.find('=') + 1));
+  }
+  cookie_ = head;
+  ASSERT_EQ(call("POST", "/api/users/" + std::to_string(dsl) + "/sign-out").status, 200);
+  for (const auto& token : tokens) EXPECT_EQ(SessionKeys::instance().find(token), nullptr);
+  EXPECT_EQ(SessionKeys::instance().size(), 1U);
+}
+
 TEST_F(UsersApiTest, YourselfAndTheLastHeadteacherCannotBeRemoved) {
   sign_in();
   const auto list = json(call("GET", "/api/users"));
