@@ -76,6 +76,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The largest body any route takes, checked by Beast against Content-Length as the
     // header ends; read_body() narrows it once the target is known.
     parser_->body_limit(kMaxUploadBytes);
+    limit_ = kMaxUploadBytes;
     beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
     // The header first: its target decides how large a body may be.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -90,10 +91,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_body() {
     // The body is not read yet: to_request() sees the path and the session cookie.
-    const bool upload = router_.admits_upload(to_request(parser_->get()));
-    const std::size_t limit = upload ? kMaxUploadBytes : kMaxBodyBytes;
+    const std::size_t limit = router_.body_limit_for(to_request(parser_->get()));
     // Beast checks a Content-Length against the limit only while parsing the header,
     // and a chunked body against what is left of it: both are covered here.
+    limit_ = limit;
     if (const auto length = parser_->content_length(); length && *length > limit) {
       on_read(http::error::body_limit);
       return;
@@ -106,7 +107,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      reply(Response::problem(413, "too_large", "The request is too large."), false);
+      reply(Response::problem(413, "too_large",
+                              "That is too large to send here: at most " +
+                                  std::to_string(limit_ / 1024) + " KB."),
+            false);
       return;
     }
     if (ec == http::error::header_limit) {
@@ -168,6 +172,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Router& router_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t limit_ = kMaxUploadBytes;  // the body limit in force, for the 413's words
   std::shared_ptr<BeastResponse> response_;
   unsigned version_ = 11;
   bool head_ = false;

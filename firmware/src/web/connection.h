@@ -9,8 +9,7 @@ namespace hm::web {
 
 // Limits on what one browser connection may send (STYLE.md "every bound is named").
 inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;  // → 431
-inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;    // → 413
-// kMaxUploadBytes (router.h) for the one upload route.
+// Bodies: kMaxBodyBytes and the routes' own larger limits (router.h) → 413.
 inline constexpr std::chrono::seconds kHandshakeTimeout{10};
 inline constexpr std::chrono::seconds kReadTimeout{30};  // idle keep-alive included
 inline constexpr std::chrono::seconds kWriteTimeout{30};

@@ -1,5 +1,7 @@
 #include "web/router.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/encoding.h"
@@ -73,12 +75,17 @@ Response Router::handle(const Request& request) {
   return serve_asset(request);
 }
 
-bool Router::admits_upload(const Request& header) const {
-  if (header.path != kUploadPath) return false;
+std::size_t Router::body_limit_for(const Request& header) const {
+  std::map<std::string, std::string> ignored;
+  const auto route = std::ranges::find_if(api_routes(), [&](const Route& candidate) {
+    return candidate.method == header.method && path_matches(candidate.path, header.path, ignored);
+  });
+  if (route == api_routes().end() || route->max_body <= kMaxBodyBytes) return kMaxBodyBytes;
   const auto token = header.cookie_value(kSessionCookie);
-  if (!token) return false;
+  if (!token) return kMaxBodyBytes;
   auto lease = pool_.acquire();
-  return lease && store::Accounts(**lease).session_user(*token).has_value();
+  const bool signed_in = lease && store::Accounts(**lease).session_user(*token).has_value();
+  return signed_in ? route->max_body : kMaxBodyBytes;
 }
 
 Response Router::handle_api(const Request& request) {

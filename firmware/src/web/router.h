@@ -23,6 +23,13 @@ inline constexpr std::string_view kSessionCookie = "hm_session";
 // page, as application/octet-stream (the starter library's is 0.3 MB; larger bundles
 // come on a USB stick, up to library::kMaxBundleBytes).
 inline constexpr std::string_view kUploadPath = "/api/library/bundle";
+
+// How large a request body may be (STYLE.md "every bound is named"; more → 413). Most
+// routes take a small JSON form. Two take files, and only from a signed-in session, so a
+// stranger cannot make the box hold megabytes per connection: the bundle upload, and
+// the people import (a roster CSV inside JSON; a 2,000-pupil school's is about 200 KB).
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxImportBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxUploadBytes = 16 * 1024 * 1024;
 
 // What a handler gets: the request, a database connection, and — on routes that need
@@ -54,6 +61,8 @@ struct Route {
   Handler handler;
   // What the signed-in role must be allowed (store/roles.h); none: any signed-in role.
   std::optional<store::Permission> needs = std::nullopt;
+  // The largest body it reads (granted to signed-in sessions only; see kMaxBodyBytes).
+  std::size_t max_body = kMaxBodyBytes;
 };
 
 std::span<const Route> api_routes();
@@ -68,10 +77,9 @@ class Router {
  public:
   explicit Router(DatabasePool& pool) : pool_(pool) {}
   Response handle(const Request& request);
-  // Whether the connection may read a body of up to kMaxUploadBytes for this request
-  // (its header only): the upload route, from a signed-in session. Anyone else gets
-  // the usual limit, so a stranger cannot make the box hold 16 MiB per connection.
-  bool admits_upload(const Request& header) const;
+  // The largest body the connection may read for this request (its header only): the
+  // route's own max_body for a signed-in session, else kMaxBodyBytes.
+  std::size_t body_limit_for(const Request& header) const;
 
  private:
   Response handle_api(const Request& request);

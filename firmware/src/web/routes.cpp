@@ -65,8 +65,9 @@ std::span<const Route> api_routes() {
       // People, devices and groups (engineer C)
       Route{"GET", "/api/people", Access::signed_in, api::list_people, see_people},
       Route{"POST", "/api/people/import/preview", Access::signed_in, api::preview_people_import,
-            manage_people},
-      Route{"POST", "/api/people/import", Access::signed_in, api::import_people, manage_people},
+            manage_people, kMaxImportBytes},
+      Route{"POST", "/api/people/import", Access::signed_in, api::import_people, manage_people,
+            kMaxImportBytes},
       Route{"GET", "/api/devices", Access::signed_in, api::list_devices, see_people},
       Route{"GET", "/api/devices/{mac}/holder", Access::signed_in, api::device_holder, see_people},
       Route{"PUT", "/api/devices/{mac}/assignment", Access::signed_in, api::assign_device,
@@ -90,7 +91,7 @@ std::span<const Route> api_routes() {
             edit_library},
       Route{"POST", "/api/library/test", Access::signed_in, api::test_library, see_dashboard},
       Route{"POST", "/api/library/bundle", Access::signed_in, api::upload_library_bundle,
-            edit_library},
+            edit_library, kMaxUploadBytes},
 
       // Settings
       Route{"GET", "/api/settings/retention", Access::signed_in, api::retention_settings,

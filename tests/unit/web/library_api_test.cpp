@@ -100,19 +100,24 @@ TEST_F(LibraryApiTest, UploadsASignedBundleAndRefusesABadOne) {
 }
 
 // The connection asks this before reading a body larger than kMaxBodyBytes.
-TEST_F(LibraryApiTest, OnlyASessionMayUploadALargeBody) {
+TEST_F(LibraryApiTest, OnlyASessionMaySendALargeBody) {
   Request header;
   header.method = "POST";
   header.path = std::string(kUploadPath);
-  EXPECT_FALSE(router_->admits_upload(header));
+  EXPECT_EQ(router_->body_limit_for(header), kMaxBodyBytes);
   sign_in();
   header.cookie = cookie_;
-  EXPECT_TRUE(router_->admits_upload(header));
+  EXPECT_EQ(router_->body_limit_for(header), kMaxUploadBytes);
+  header.path = "/api/people/import/preview";
+  EXPECT_EQ(router_->body_limit_for(header), kMaxImportBytes);
   header.path = "/api/library/test";
-  EXPECT_FALSE(router_->admits_upload(header));
+  EXPECT_EQ(router_->body_limit_for(header), kMaxBodyBytes);
+  header.method = "GET";
   header.path = std::string(kUploadPath);
+  EXPECT_EQ(router_->body_limit_for(header), kMaxBodyBytes) << "no such route";
+  header.method = "POST";
   header.cookie = "hm_session=not-a-session";
-  EXPECT_FALSE(router_->admits_upload(header));
+  EXPECT_EQ(router_->body_limit_for(header), kMaxBodyBytes);
 }
 
 TEST_F(LibraryApiTest, OverviewShowsTheStarterLibraryWhenNoBundleIsActive) {

@@ -57,7 +57,7 @@ TEST_F(ServerTest, RefusesOversizedBodies) {
   big.body() = std::string(100 * 1024, 'x');
   EXPECT_EQ(fetch(big).result_int(), 413);
   // The bundle upload takes more (up to kMaxUploadBytes), but only from a signed-in
-  // session (LibraryApiTest.OnlyASessionMayUploadALargeBody): without one the usual
+  // session (LibraryApiTest.OnlyASessionMaySendALargeBody): without one the usual
   // limit holds, before the body is read.
   http::request<http::string_body> bundle{http::verb::post, "/api/library/bundle?name=a", 11};
   bundle.set(http::field::content_type, "application/octet-stream");
