@@ -121,6 +121,26 @@ async function dslAndTechnician(page, base) {
   await signOut(page);
 }
 
+// Whether the QR drawing (components/qr_code.tsx: one 1×1 square per dark module, a
+// 4-module quiet zone) has a QR code's shape: 21 + 4k modules a side, and the 7×7
+// finder squares (dark ring, light ring, dark 3×3 centre) in three corners.
+function isQrCode(path, viewBox) {
+  const width = Number(viewBox?.split(' ')[2]);
+  const size = width - 8;
+  if (!(size >= 21 && (size - 21) % 4 === 0)) return false;
+  const dark = new Set([...(path ?? '').matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map(([, x, y]) => `${x - 4},${y - 4}`));
+  const finderAt = (left, top) => {
+    for (let y = 0; y < 7; y += 1) {
+      for (let x = 0; x < 7; x += 1) {
+        const ring = Math.max(Math.abs(x - 3), Math.abs(y - 3));
+        if (dark.has(`${left + x},${top + y}`) !== (ring !== 2)) return false;
+      }
+    }
+    return true;
+  };
+  return finderAt(0, 0) && finderAt(size - 7, 0) && finderAt(0, size - 7);
+}
+
 async function twoStep(page, base) {
   await signIn(page, base, HEADTEACHER.username);
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Your account' }).click();
@@ -130,6 +150,9 @@ async function twoStep(page, base) {
   const key = await page.locator('#two-step-key').innerText();
   const secret = fromBase32(key);
   check(secret.length === 20, `the page shows a 160-bit key in base32 (${key})`);
+  const qr = page.getByRole('img', { name: 'QR code for adding your hallmonitor account to an authenticator app' });
+  check(isQrCode(await qr.locator('path').getAttribute('d'), await qr.getAttribute('viewBox')),
+    'the key is also shown as a QR code for the phone (a QR size with its three finder squares)');
   await shots(page, 'account-two-step');
   const now = Date.now() / 1000;
   await page.getByLabel('Code from the app').fill(totp(secret, now));

@@ -4,28 +4,61 @@
 // view survives a reload and can be bookmarked), opens the planted suicide search, sees
 // the phrase marked in its context, downloads the packets as a pcap (an audited
 // export), marks it reviewed and then a false alarm with a one-click exception for the
-// school's library. The incidents test (engineer C) continues from a reviewed capture.
+// school's library. With two pupils imported and the replay's devices given to them, the
+// group and person pickers narrow the list to one pupil's captures. The incidents test
+// continues from a capture (opening incidents from one and from several).
 // A staff viewer sees the dashboard's figures, without names, evidence or captures.
 //
 // run.sh passes: --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
-  apiSignIn, call, check, HEADTEACHER, openPage, PASSWORD, run, setUpThroughApi, shots, signIn, startBox,
+  addUser, apiSignIn, call, check, HEADTEACHER, openPage, PASSWORD, run, setUpThroughApi, shots, signIn, startBox,
   withBrowser, work,
 } from './harness.mjs';
 
-// A staff viewer beside the headteacher, with the same password (PBKDF2's salt and hash
-// do not depend on the name); the accounts page is engineer A's part of issue 6.
-async function addViewer(dataDir) {
-  await promisify(execFile)('sqlite3', [
-    join(dataDir, 'hallmonitor.db'),
-    "INSERT INTO users (username, display_name, role, password_salt, password_hash, password_iterations, created_us, password_scheme) " +
-      "SELECT 's.viewer', 'Sam Viewer', 'viewer', password_salt, password_hash, password_iterations, created_us, password_scheme " +
-      "FROM users WHERE username = 'a.patel';",
-  ]);
+// Every capture of the replay, through the API (the list's pages, newest first).
+async function allCaptures(base, session) {
+  const captures = [];
+  let next = null;
+  for (let pages = 0; pages < 50; pages += 1) {
+    const answer = await call(base, 'GET', `/api/captures?limit=200${next ? `&before=${next}` : ''}`, undefined, session);
+    if (answer.status !== 200) throw new Error(`the captures list answered ${answer.status}`);
+    captures.push(...answer.json.captures);
+    next = answer.json.next;
+    if (!next) break;
+  }
+  return captures;
+}
+
+// Two pupils, each given one device the replay saw (from before the recording, so its
+// captures fall inside the assignment), and a class group holding the first: what the
+// People page's own test does through the browser, here through the API.
+async function addPupils(base, session) {
+  // The replay may still be running just after the web UI answers.
+  let captures = [];
+  for (let tries = 0; tries < 60 && !captures.some((capture) => capture.phrase.includes('kill myself')); tries += 1) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    captures = await allCaptures(base, session);
+  }
+  const planted = captures.find((capture) => capture.phrase.includes('kill myself'));
+  const other = captures.find((capture) => capture.device.mac && capture.device.mac !== planted?.device.mac);
+  if (!planted?.device.mac || !other) throw new Error('the replay has no two devices with captures and MAC addresses');
+  const csv = 'UPN,Legal Surname,Legal Forename,Year,Reg Group\r\nB200,Lovelace,Ada,Year 6,6B\r\nB201,Turing,Alan,Year 5,5A\r\n';
+  const imported = await call(base, 'POST', '/api/people/import', { csv, columns: null }, session);
+  if (imported.status !== 200) throw new Error(`the import answered ${imported.status} ${imported.body}`);
+  const people = (await call(base, 'GET', '/api/people', undefined, session)).json.people;
+  const ada = people.find((person) => person.name === 'Ada Lovelace');
+  const alan = people.find((person) => person.name === 'Alan Turing');
+  for (const [mac, person] of [[planted.device.mac, ada], [other.device.mac, alan]]) {
+    const assigned = await call(base, 'PUT', `/api/devices/${mac}/assignment`, { person_id: person.id, from_us: 1 }, session);
+    if (assigned.status !== 200) throw new Error(`assigning ${mac} answered ${assigned.status} ${assigned.body}`);
+  }
+  const group = await call(base, 'POST', '/api/groups', { name: 'Class 6B', kind: 'class' }, session);
+  if (![200, 201].includes(group.status)) throw new Error(`making the group answered ${group.status} ${group.body}`);
+  const member = await call(base, 'PUT', `/api/groups/${group.json.id}/members/${ada.id}`, {}, session);
+  if (member.status !== 200) throw new Error(`adding Ada to the group answered ${member.status} ${member.body}`);
+  return { adaMac: planted.device.mac, alanMac: other.device.mac, groupId: group.json.id };
 }
 
 async function auditActions(base, session) {
@@ -75,6 +108,65 @@ async function listJourney(page, base) {
   await page.goto(`${base}/captures?status=new&category=suicide`);
 }
 
+// The device column's MAC addresses of the rows shown.
+async function shownMacs(page) {
+  return page.locator('tbody td[data-label="Device"] .device-mac').allInnerTexts();
+}
+
+// The group and person filters are pickers of the school's groups and people (names, so
+// only for roles that see them), and the address keeps ids, never names.
+async function pickerJourney(page, base, pupils) {
+  await page.goto(`${base}/captures`);
+  await page.getByRole('heading', { name: 'Captures' }).waitFor();
+  await page.locator('tbody tr').first().waitFor();
+  const everyone = new Set(await shownMacs(page));
+  check(everyone.has(pupils.adaMac) && everyone.has(pupils.alanMac), 'unfiltered, both pupils\' devices have captures in the list');
+
+  const group = page.getByLabel('Group', { exact: true });
+  await page.locator('#filter-group option', { hasText: 'Class 6B' }).waitFor({ state: 'attached' });
+  const classLabel = await group.locator('optgroup', { has: page.locator('option', { hasText: 'Class 6B' }) }).getAttribute('label');
+  check(classLabel === 'Class', `the groups are listed under their kind (${classLabel})`);
+  await group.selectOption({ label: 'Class 6B' });
+  await page.getByRole('button', { name: 'Show captures' }).click();
+  await page.waitForURL(new RegExp(`[?&]group=${pupils.groupId}(&|$)`));
+  await page.locator('tbody tr').first().waitFor();
+  await page.waitForFunction((mac) => [...document.querySelectorAll('tbody td[data-label="Device"] .device-mac')]
+    .every((cell) => cell.textContent === mac), pupils.adaMac);
+  const inGroup = await shownMacs(page);
+  check(inGroup.length > 0 && inGroup.every((mac) => mac === pupils.adaMac),
+    `the group picker leaves only the captures of Class 6B's pupil's device (${inGroup.length})`);
+  check(!page.url().includes('Lovelace') && !page.url().includes('6B'), 'the address holds the group\'s id, not its name');
+  await shots(page, 'captures-group-picker');
+
+  // The person picker: a list to type into; the name chosen becomes the person's id.
+  await group.selectOption('');
+  const person = page.getByLabel('Person', { exact: true });
+  await person.click();
+  await page.locator('#filter-person-choices option[value="Alan Turing (5A)"]').waitFor({ state: 'attached' });
+  await person.fill('Alan Turing (5A)');
+  await page.getByRole('button', { name: 'Show captures' }).click();
+  await page.waitForURL(/[?&]person=\d+/);
+  await page.waitForFunction((mac) => {
+    const cells = [...document.querySelectorAll('tbody td[data-label="Device"] .device-mac')];
+    return cells.length > 0 && cells.every((cell) => cell.textContent === mac);
+  }, pupils.alanMac);
+  check(true, "choosing Alan Turing in the person picker leaves only his device's captures");
+  check(!new URL(page.url()).search.includes('group='), 'emptying the group picker drops the group filter');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Captures' }).waitFor();
+  await page.waitForFunction(() => document.getElementById('filter-person')?.value === 'Alan Turing (5A)');
+  check(true, 'after a reload the person picker shows the name again (from the id in the address)');
+
+  // A name that is nobody's is refused in plain words, and the list is left as it was.
+  await person.fill('Nobody Atall');
+  await page.getByRole('button', { name: 'Show captures' }).click();
+  const refused = await page.getByRole('alert').innerText();
+  check(refused.includes('Nobody in the school\'s list is called "Nobody Atall"'), `a name not in the list is refused (${refused})`);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.waitForURL((url) => url.pathname === '/captures' && url.search === '');
+  check((await person.inputValue()) === '', 'clearing the filters empties the person picker');
+}
+
 async function detailJourney(page, base, session) {
   await page.locator('tbody tr', { hasText: 'how to kill myself' }).first().getByRole('link').click();
   await page.getByRole('heading', { name: 'Suicide capture' }).waitFor();
@@ -93,25 +185,22 @@ async function detailJourney(page, base, session) {
   const audit = await auditActions(base, session);
   if (audit !== null) check(audit.includes('evidence_view') && audit.includes(`capture ${id}`), 'opening the capture is in the audit log');
 
-  // The packets, as a pcap for Wireshark: magic bytes, and an audited export.
+  // The packets, as a pcap for Wireshark: magic bytes, and an audited export. The
+  // planted search always has its frame: the pipeline seals the frame being inspected
+  // with each capture (app/pipeline.cpp), and the search is a one-segment HTTP request,
+  // matched while its packet is inspected (not at the end-of-replay flush, which has no
+  // frame to give).
   const download = page.getByRole('link', { name: 'Download the packets (pcap)' });
-  if ((await download.count()) === 1) {
-    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
-    const path = join(work, 'capture.pcap');
-    await file.saveAs(path);
-    const bytes = readFileSync(path);
-    check(bytes.length > 40 && bytes.readUInt32LE(0) === 0xa1b2c3d4 && bytes.readUInt32LE(20) === 1,
-      `the download is a pcap file of Ethernet frames (${bytes.length} bytes)`);
-    const after = await auditActions(base, session);
-    if (after !== null) check(after.includes('evidence_export'), 'the download is in the audit log as an export');
-  } else {
-    // Captures keep their packets once the pipeline hands each capture its frame
-    // (evidence::make_capture's `packets`); until then the page says none were kept.
-    const none = await page.getByText('The packets of this capture were not kept').count();
-    check(none === 1, 'without kept packets the page says so instead of offering a download');
-    const answer = await call(base, 'GET', `/api/captures/${id}/pcap`, undefined, session);
-    check(answer.status === 404 && answer.json?.error === 'no_packets', 'and the pcap route says there are none (404)');
-  }
+  const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  const path = join(work, 'capture.pcap');
+  await file.saveAs(path);
+  const bytes = readFileSync(path);
+  check(bytes.length > 40 && bytes.readUInt32LE(0) === 0xa1b2c3d4 && bytes.readUInt32LE(20) === 1,
+    `the download is a pcap file of Ethernet frames (${bytes.length} bytes)`);
+  const frame = bytes.subarray(40).toString('latin1');
+  check(frame.includes('GET ') && frame.toLowerCase().includes('kill+myself'), 'the frame in it is the planted search request');
+  const after = await auditActions(base, session);
+  check(after !== null && after.includes('evidence_export'), 'the download is in the audit log as an export');
   await shots(page, 'capture-detail');
 
   await page.getByRole('button', { name: 'Mark reviewed' }).click();
@@ -146,7 +235,8 @@ async function viewerJourney(page, base, id) {
   check((await nav.getByRole('link', { name: 'Captures', exact: true }).count()) === 0, 'the viewer has no Captures page');
   check((await page.getByRole('link', { name: 'Review captures' }).count()) === 0, 'the viewer is not offered captures to review');
   const text = await page.locator('main').innerText();
-  check(!text.includes('how to kill myself') && !text.includes('Anita Patel'), 'the viewer sees no phrase, evidence or names');
+  check(!text.includes('how to kill myself') && !text.includes('Anita Patel') && !text.includes('Lovelace') && !text.includes('Turing'),
+    'the viewer sees no phrase, evidence or names');
   await shots(page, 'dashboard-viewer');
   const session = await apiSignIn(base, 's.viewer');
   const detail = await call(base, 'GET', `/api/captures/${id}`, undefined, session);
@@ -157,12 +247,15 @@ run(async () => {
   const box = await startBox();
   try {
     await setUpThroughApi(box);
-    await addViewer(box.dataDir);
     const session = await apiSignIn(box.base, HEADTEACHER.username, PASSWORD);
+    await addUser(box.base, session, { username: 's.viewer', display_name: 'Sam Viewer', role: 'viewer' });
+    const pupils = await addPupils(box.base, session);
     await withBrowser(async (page) => {
       await signIn(page, box.base, HEADTEACHER.username);
       await dashboardJourney(page);
       await listJourney(page, box.base);
+      await pickerJourney(page, box.base, pupils);
+      await page.goto(`${box.base}/captures?status=new&category=suicide`);
       const id = await detailJourney(page, box.base, session);
       await openPage(page, 'Dashboard');
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

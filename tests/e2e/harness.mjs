@@ -115,6 +115,15 @@ export async function apiSignIn(base, username, password = PASSWORD) {
   return { cookie, csrf: answer.json.csrf_token, user: answer.json.user };
 }
 
+// Another staff account, added the way the Users page adds one (POST /api/users, which
+// also wraps the evidence key for a role that sees evidence), with the test password.
+// `session` is a signed-in headteacher's (apiSignIn).
+export async function addUser(base, session, { username, display_name, role }, password = PASSWORD) {
+  const answer = await call(base, 'POST', '/api/users', { username, display_name, role, password }, session);
+  if (answer.status !== 201) throw new Error(`adding ${username} (${role}) failed: ${answer.status} ${answer.body}`);
+  return answer.json.id;
+}
+
 export async function hallmonitor(...commandArgs) {
   const { stdout } = await promisify(execFile)(args.hallmonitor, commandArgs);
   return stdout;

@@ -1,25 +1,15 @@
 // Incidents (issue 6 item 5), in a real browser over the sample replay: the headteacher
-// opens an incident from the planted suicide capture, moves it through in review →
-// action taken (with a dated note and the intervention recorded) → closed, and reads
-// its history; the list shows it with its status, age and time to first review. A
-// technician has no Incidents page and the API refuses them.
+// opens an incident from the planted suicide capture with its page's "Open an incident"
+// button, moves it through in review → action taken (with a dated note and the
+// intervention recorded) → closed, and reads its history; the list shows it with its
+// status, age and time to first review; the capture's page then leads to that incident
+// instead. From the captures list the headteacher ticks two other captures and opens
+// one incident from both. A technician has no Incidents page and the API refuses them.
 //
 // run.sh passes: --hallmonitor BIN --pcap FILE --chromium BIN --work DIR --modules DIR
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { apiSignIn, call, check, HEADTEACHER, PASSWORD, run, setUpThroughApi, shots, signIn, startBox, withBrowser } from './harness.mjs';
-
-// A technician beside the headteacher, with the same password (PBKDF2's salt and hash
-// do not depend on the name); the accounts page is engineer A's part of issue 6.
-async function addTechnician(dataDir) {
-  await promisify(execFile)('sqlite3', [
-    join(dataDir, 'hallmonitor.db'),
-    "INSERT INTO users (username, display_name, role, password_salt, password_hash, password_iterations, created_us, password_scheme) " +
-      "SELECT 't.tech', 'Terry Tech', 'technician', password_salt, password_hash, password_iterations, created_us, password_scheme " +
-      "FROM users WHERE username = 'a.patel';",
-  ]);
-}
+import {
+  addUser, apiSignIn, call, check, HEADTEACHER, PASSWORD, run, setUpThroughApi, shots, signIn, startBox, withBrowser,
+} from './harness.mjs';
 
 // The planted suicide search, found through the captures API.
 async function plantedCapture(base, session) {
@@ -47,9 +37,14 @@ async function incidentJourney(page, base, captureId) {
   await page.getByText('No incident has been opened yet').waitFor();
   check(true, 'before any incident the list says how to open one');
 
-  // A capture's page links here with its id (engineer B's "Open an incident").
-  await page.goto(`${base}/incidents/new?captures=${captureId}`);
+  // The capture's page offers the next step, which names the capture to the new incident.
+  await page.goto(`${base}/captures/${captureId}`);
+  await page.getByRole('heading', { name: 'Suicide capture' }).waitFor();
+  await page.getByRole('link', { name: 'Open an incident' }).click();
   await page.getByRole('heading', { name: 'Open an incident' }).waitFor();
+  const address = new URL(page.url());
+  check(address.pathname === '/incidents/new' && address.searchParams.get('captures') === String(captureId),
+    `the capture's "Open an incident" leads to a new incident from it (${address.pathname}${address.search})`);
   await page.getByText('how to kill myself').first().waitFor();
   await page.getByRole('button', { name: 'Open the incident' }).click();
   await page.getByRole('alert').filter({ hasText: 'Give the incident a short title' }).waitFor();
@@ -100,7 +95,61 @@ async function incidentJourney(page, base, captureId) {
   await page.getByLabel('Show').selectOption('closed');
   await row.waitFor();
   await shots(page, 'incidents-list');
+
+  // The capture is part of an incident now: its page leads there instead of offering
+  // to open another.
+  await page.goto(`${base}/captures/${captureId}`);
+  await page.getByRole('heading', { name: 'Suicide capture' }).waitFor();
+  check((await page.getByRole('link', { name: 'Open an incident' }).count()) === 0,
+    'a capture already in an incident does not offer to open another');
+  await page.getByText('part of an incident that is now closed').waitFor();
+  await shots(page, 'capture-in-incident');
+  await page.getByRole('link', { name: `Go to incident ${id}` }).click();
+  await page.getByRole('heading', { name: 'Searches about suicide on a Year 6 laptop' }).waitFor();
+  check(new URL(page.url()).pathname === `/incidents/${id}`, `the capture's page links to its incident (${page.url()})`);
   return id;
+}
+
+// Two captures about the same concern, ticked in the list, become one incident.
+async function severalCapturesJourney(page, base, session, plantedId) {
+  await page.goto(`${base}/captures?status=new`);
+  await page.getByRole('heading', { name: 'Captures' }).waitFor();
+  await page.locator('tbody tr').first().waitFor();
+  await page.getByText('Tick them to open one incident from them').waitFor();
+  const rows = page.locator('tbody tr').filter({ hasNot: page.locator(`a[href="/captures/${plantedId}"]`) });
+  check((await rows.count()) >= 2, `at least two other captures need review (${await rows.count()})`);
+  const ids = [];
+  for (const row of [rows.nth(0), rows.nth(1)]) {
+    const href = await row.locator('a[href^="/captures/"]').getAttribute('href');
+    ids.push(Number(href.split('/').pop()));
+    await row.getByRole('checkbox').check();
+  }
+  await page.getByRole('status').filter({ hasText: '2 captures ticked.' }).waitFor();
+  check(true, 'ticking two captures says how many are ticked');
+  // Untick and tick again with the keyboard: the tick boxes are ordinary controls.
+  await rows.nth(1).getByRole('checkbox').press('Space');
+  await page.getByRole('status').filter({ hasText: '1 capture ticked.' }).waitFor();
+  await rows.nth(1).getByRole('checkbox').press('Space');
+  await page.getByRole('status').filter({ hasText: '2 captures ticked.' }).waitFor();
+  check(true, 'a capture is ticked and unticked with the keyboard');
+  await shots(page, 'captures-ticked');
+
+  await page.getByRole('link', { name: 'Open an incident from these 2' }).click();
+  await page.getByRole('heading', { name: 'Open an incident' }).waitFor();
+  const named = new URL(page.url()).searchParams.get('captures');
+  check(named === ids.join(','), `the new incident is opened from both ticked captures (${named})`);
+  await page.locator('.incident-captures li').nth(1).waitFor();
+  check((await page.locator('.incident-captures li').count()) === 2, 'the form lists both captures');
+  await page.getByLabel('Title').fill('Two searches from the same class');
+  await page.getByRole('button', { name: 'Open the incident' }).click();
+  await page.getByRole('heading', { name: 'Two searches from the same class' }).waitFor();
+  const id = Number(new URL(page.url()).pathname.split('/').pop());
+  const detail = await call(base, 'GET', `/api/incidents/${id}`, undefined, session);
+  const held = (detail.json?.capture_list ?? []).map((capture) => capture.id).sort((a, b) => a - b);
+  check(JSON.stringify(held) === JSON.stringify([...ids].sort((a, b) => a - b)), `the incident holds both captures (${held.join(', ')})`);
+  for (const captureId of ids) {
+    check((await page.locator(`.card a[href="/captures/${captureId}"]`).count()) === 1, `the incident's page links to capture ${captureId}`);
+  }
 }
 
 async function technicianJourney(page, base, id) {
@@ -119,12 +168,13 @@ run(async () => {
   const box = await startBox();
   try {
     await setUpThroughApi(box);
-    await addTechnician(box.dataDir);
     const session = await apiSignIn(box.base, HEADTEACHER.username, PASSWORD);
+    await addUser(box.base, session, { username: 't.tech', display_name: 'Terry Tech', role: 'technician' });
     const captureId = await plantedCapture(box.base, session);
     await withBrowser(async (page) => {
       await signIn(page, box.base, HEADTEACHER.username);
       const id = await incidentJourney(page, box.base, captureId);
+      await severalCapturesJourney(page, box.base, session, captureId);
       const audit = await call(box.base, 'GET', '/api/audit?limit=200', undefined, session);
       if (audit.status === 200) check(audit.body.includes('incident_view'), 'opening the incident is in the audit log');
       await technicianJourney(page, box.base, id);

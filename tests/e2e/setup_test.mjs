@@ -4,12 +4,11 @@
 // received by a local SMTP server (python3 -m aiosmtpd on a free port), and the mirror
 // check showing the sample replay's packets. Then the System page as a technician,
 // who sees no names. Screenshots at both widths (axe-core runs on each).
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { call, check, HEADTEACHER, PASSWORD, run, shots, signIn, startBox, withBrowser, work } from './harness.mjs';
+import { addUser, apiSignIn, call, check, HEADTEACHER, PASSWORD, run, shots, signIn, startBox, withBrowser, work } from './harness.mjs';
 
 const SCHOOL = 'Ysgol Gynradd Llanfair – Ñandú';
 const DSL_EMAIL = 'dsl@llanfair.example';
@@ -63,16 +62,11 @@ async function startSmtp() {
   };
 }
 
-// The technician's account, made in the database beside the headteacher's with the same
-// password (PBKDF2 salt and hash do not depend on the name). The accounts page is
-// another part of issue 6; this keeps the test independent of it.
-async function addTechnician(dataDir) {
-  await promisify(execFile)('sqlite3', [
-    join(dataDir, 'hallmonitor.db'),
-    "INSERT INTO users (username, display_name, role, password_salt, password_hash, password_iterations, created_us, password_scheme) " +
-      "SELECT 't.jones', 'Terry Jones', 'technician', password_salt, password_hash, password_iterations, created_us, password_scheme " +
-      "FROM users WHERE username = 'a.patel';",
-  ]);
+// The technician's account, added by the headteacher through the accounts API (the
+// Users page's own test is accounts_test.mjs).
+async function addTechnician(base) {
+  const session = await apiSignIn(base, HEADTEACHER.username);
+  await addUser(base, session, { username: 't.jones', display_name: 'Terry Jones', role: 'technician' });
 }
 
 async function setupJourney(page, box, smtp) {
@@ -197,7 +191,7 @@ async function setupJourney(page, box, smtp) {
 }
 
 async function technicianJourney(page, box, smtp) {
-  await addTechnician(box.dataDir);
+  await addTechnician(box.base);
   await signIn(page, box.base, 't.jones');
   const nav = page.getByRole('navigation', { name: 'Pages' });
   check((await nav.getByRole('link', { name: 'System', exact: true }).count()) === 1, 'the technician has the System page');

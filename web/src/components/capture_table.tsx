@@ -38,13 +38,33 @@ export function PageLink({ href, children, class: className }: { href: string; c
   );
 }
 
-export function CaptureTable({ captures, caption = 'Captures, newest first' }: { captures: Capture[]; caption?: string }) {
+// Ticking captures (the list, to open one incident from several): which are ticked
+// and what a tick does.
+export interface CaptureChoice {
+  chosen: number[];
+  onToggle: (id: number, ticked: boolean) => void;
+}
+
+export function CaptureTable({
+  captures,
+  caption = 'Captures, newest first',
+  choice,
+}: {
+  captures: Capture[];
+  caption?: string;
+  choice?: CaptureChoice;
+}) {
   return (
     <div class="table-wrap">
-      <table class="captures">
+      <table class={choice ? 'captures captures-choosable' : 'captures'}>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
+            {choice && (
+              <th scope="col" class="choose-column">
+                <span class="visually-hidden">Ticked</span>
+              </th>
+            )}
             <th scope="col">Time</th>
             <th scope="col">Device</th>
             <th scope="col">Category</th>
@@ -55,7 +75,21 @@ export function CaptureTable({ captures, caption = 'Captures, newest first' }: {
         </thead>
         <tbody>
           {captures.map((capture) => (
-            <tr key={capture.id}>
+            <tr key={capture.id} class={choice?.chosen.includes(capture.id) ? 'chosen' : undefined}>
+              {choice && (
+                <td data-label="Tick" class="choose-column">
+                  <label class="choose">
+                    <input
+                      type="checkbox"
+                      checked={choice.chosen.includes(capture.id)}
+                      onChange={(event) => choice.onToggle(capture.id, (event.target as HTMLInputElement).checked)}
+                    />
+                    <span class="visually-hidden">
+                      Tick the capture of {localTime(capture.time)} ({capture.phrase})
+                    </span>
+                  </label>
+                </td>
+              )}
               <td data-label="Time">
                 <PageLink href={`/captures/${capture.id}`}>
                   <time dateTime={capture.time}>{localTime(capture.time)}</time>

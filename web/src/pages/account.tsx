@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { ErrorSummary, Field, SuccessNote } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { QrCode } from '../components/qr_code';
 import { accountsApi, whenUs, type OwnAccount } from './accounts_api';
 import './accounts.css';
 
@@ -174,7 +175,11 @@ function TwoStep({ enabled, onChange, onFailure }: { enabled: boolean; onChange:
           <ol>
             <li>Open an authenticator app on your phone (for example Microsoft Authenticator or Google Authenticator).</li>
             <li>
-              Add an account by typing this key (choose "time-based"):
+              Add an account by scanning this QR code with the app:
+              <p class="qr-holder">
+                <QrCode text={enrolment.uri} label="QR code for adding your hallmonitor account to an authenticator app" />
+              </p>
+              Or, if the app cannot scan it, by typing this key (choose "time-based"):
               <p class="secret" id="two-step-key">
                 {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
               </p>

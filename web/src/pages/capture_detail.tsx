@@ -156,10 +156,12 @@ export function CaptureDetailPage({
                 Mark as a false alarm
               </button>
             </div>
+            {can(user, 'handle_incidents') && <IncidentLink capture={capture} />}
             {capture.review.marked === 'false_positive' && can(user, 'edit_library') && (
               <ExceptionOffer capture={capture} onError={failed} />
             )}
-            {capture.incidents.length > 0 && (
+            {/* The incident link above names one; list them all when there are more. */}
+            {capture.incidents.length > (can(user, 'handle_incidents') ? 1 : 0) && (
               <p>
                 Part of{' '}
                 {capture.incidents.map((incident, index) => (
@@ -186,6 +188,36 @@ export function CaptureDetailPage({
         </div>
       )}
     </section>
+  );
+}
+
+// The next step for a concern: an incident records how it is followed up. A capture
+// already in one leads to it (the open one if there is one, else the latest), so the
+// same concern is not recorded twice.
+function IncidentLink({ capture }: { capture: CaptureDetail }) {
+  const latestFirst = [...capture.incidents].sort((a, b) => b.id - a.id);
+  const existing = latestFirst.find((incident) => incident.open) ?? latestFirst[0];
+  if (existing) {
+    return (
+      <p class="incident-next">
+        <PageLink class="button button-quiet" href={`/incidents/${existing.id}`}>
+          Go to incident {existing.id}
+        </PageLink>
+        <span class="hint">
+          {existing.open
+            ? 'This capture is already part of an open incident: add notes and actions there.'
+            : 'This capture is part of an incident that is now closed: its record is there.'}
+        </span>
+      </p>
+    );
+  }
+  return (
+    <p class="incident-next">
+      <PageLink class="button" href={`/incidents/new?captures=${capture.id}`}>
+        Open an incident
+      </PageLink>
+      <span class="hint">Needs following up? An incident records who acts, dated notes and what was done.</span>
+    </p>
   );
 }
 

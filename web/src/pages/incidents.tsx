@@ -138,7 +138,7 @@ function IncidentList({ onSessionEnded }: { onSessionEnded: () => void }) {
       <PageHeading
         id="incidents-heading"
         title="Incidents"
-        summary="Every concern being followed up, open ones first. To open one, start from a capture: its page has an “Open an incident” link."
+        summary="Every concern being followed up, open ones first. To open one, start from a capture: its page has an “Open an incident” button, or tick several captures in the Captures list."
       />
       <div class="card incident-filter">
         <label for="incident-status-filter">Show</label>
@@ -262,7 +262,8 @@ function NewIncident({ onSessionEnded }: { onSessionEnded: () => void }) {
       <ErrorSummary message={error} />
       {ids.length === 0 ? (
         <p class="card empty">
-          Choose a capture first: open it from the <PageLink href="/captures">Captures</PageLink> page and use “Open an incident”.
+          Choose a capture first: open it from the <PageLink href="/captures">Captures</PageLink> page and use “Open an incident”, or
+          tick several captures in the list.
         </p>
       ) : (
         <form class="card incident-form" onSubmit={open}>

@@ -7,7 +7,7 @@ import './incidents.css';
 import './people.css';
 
 // The people, devices and groups API (firmware/src/web/api/people.cpp, web/openapi.json).
-interface Person {
+export interface Person {
   id: number;
   name: string;
   upn: string;
@@ -39,7 +39,7 @@ interface Device {
 
 type Threshold = number | 'never';
 
-interface Group {
+export interface Group {
   id: number;
   name: string;
   kind: 'year' | 'class' | 'staff' | 'vulnerable' | 'custom';
@@ -67,7 +67,7 @@ interface Preview {
   invalid: number;
 }
 
-const peopleApi = {
+export const peopleApi = {
   people: () => request<{ people: Person[]; unreadable: number }>('GET', '/api/people'),
   devices: () => request<{ devices: Device[] }>('GET', '/api/devices'),
   groups: () => request<{ groups: Group[]; categories: { id: string; title: string }[] }>('GET', '/api/groups'),
@@ -87,7 +87,7 @@ const peopleApi = {
   removeMember: (id: number, person: number) => request<unknown>('DELETE', `/api/groups/${id}/members/${person}`, {}),
 };
 
-const kindNames: Record<Group['kind'], string> = {
+export const kindNames: Record<Group['kind'], string> = {
   year: 'Year group',
   class: 'Class',
   staff: 'Staff',
