@@ -23,7 +23,9 @@
 #include <nlohmann/json.hpp>
 
 #include "store/accounts.h"
+#include "store/dashboard_queries.h"
 #include "store/database.h"
+#include "store/incident_repository.h"
 #include "web/database_pool.h"
 #include "web/router.h"
 
@@ -206,5 +208,41 @@ int main(int argc, char** argv) {
     return bench.get("/api/captures", {{"before", far}}).status;
   });
   measure("dashboard", requests, [&](int) { return bench.get("/api/dashboard").status; });
+  // As a browser asks: its local midnight and week start, here half an hour off the UTC
+  // hour (India's time zone) so the counts' partial hours at both ends are exercised.
+  constexpr std::int64_t kHalfHour = 1'800'000'000;
+  const std::int64_t local_day = (store::now_us() - kHalfHour) / kDay * kDay + kHalfHour;
+  measure("dashboard, a browser's day and week", requests, [&](int) {
+    return bench
+        .get("/api/dashboard", {{"day_start_us", std::to_string(local_day)},
+                                {"week_start_us", std::to_string(local_day - 6 * kDay)}})
+        .status;
+  });
+
+  // Each of the dashboard's queries alone, to show where its time goes.
+  std::printf("\n");
+  auto db = store::Database::open(data_dir, store::Database::Mode::read_only);
+  if (!db) {
+    std::cerr << "web_bench: " << db.error() << '\n';
+    return 1;
+  }
+  store::Database& reader = **db;
+  const std::int64_t now = store::now_us();
+  const std::int64_t week = local_day - 6 * kDay;
+  const auto part = [&](const std::string& name, const std::function<void()>& query) {
+    measure("  " + name, requests, [&](int) {
+      query();
+      return 200;
+    });
+  };
+  part("concerns today", [&] { store::concerns_between(reader, local_day, now + 1); });
+  part("concerns this week", [&] { store::concerns_between(reader, week, now + 1); });
+  part("review backlog", [&] { store::review_backlog(reader); });
+  part("review times, 30 days", [&] { store::review_times(reader, now - 30 * kDay); });
+  part("open incidents", [&] { store::IncidentRepository(reader).list(); });
+  part("most concerning devices", [&] { store::most_concerning_devices(reader, week, 5); });
+  part("most concerning groups", [&] { store::most_concerning_groups(reader, week, 5); });
+  part("visibility today", [&] { store::visibility_since(reader, local_day); });
+  part("mirror traffic", [&] { store::mirror_traffic(reader, now - 600'000'000); });
   return 0;
 }

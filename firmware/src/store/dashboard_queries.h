@@ -10,8 +10,10 @@
 
 // The dashboard's figures: "is anything wrong, and is the box working?" (issue 6 item
 // 3). Metadata only — nothing here opens evidence — so every role that may see the
-// dashboard may see these. Each query reads an index of migration 6 and no more rows
-// than the period it covers, so the dashboard stays quick with a million captures.
+// dashboard may see these. Counts come from migration 9's sums (capture_hours,
+// capture_review_counts, visibility_hours: kept by triggers, so never stale), with only
+// the partial hours at a period's ends read row by row; rankings read the partial
+// index of serious captures. So the dashboard stays quick with a million captures.
 namespace hm::store {
 
 struct ConcernCounts {
@@ -20,7 +22,8 @@ struct ConcernCounts {
   std::map<std::string, std::int64_t> by_category;  // category id → captures
 };
 
-// Captures with from_us <= ts_us < until_us.
+// Captures with from_us <= ts_us < until_us (any microseconds: whole UTC hours are
+// summed from capture_hours, the partial hours at each end counted).
 ConcernCounts concerns_between(Database& db, TimeUs from_us, TimeUs until_us);
 
 // What waits for a member of staff: captures not yet marked and in no incident.
@@ -39,8 +42,9 @@ struct ReviewTimes {
 ReviewTimes review_times(Database& db, TimeUs since_us);
 
 // The devices with the most serious captures (severity 4–5) since `since_us`, most
-// first; at most `limit`. Only serious ones are counted: they are what makes a device
-// concerning, and a week of every capture would be ten times the rows to read.
+// first (ties by address); at most `limit`. Only serious ones are counted: they are
+// what makes a device concerning, and a week of every capture would be ten times the
+// rows to read.
 struct DeviceConcern {
   std::string mac;            // empty when only the IP address was seen
   std::string ip;             // the latest seen
@@ -52,12 +56,13 @@ std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us
                                                    std::size_t limit);
 
 // The groups whose members' devices (or shared pools) had the most serious captures
-// (severity 4–5) since `since_us`, at the time of each capture (device_repository.h).
+// (severity 4–5) since `since_us`, at the time of each capture (device_repository.h);
+// most first, ties by id.
 struct GroupConcern {
   std::int64_t id = 0;
   std::string name;
-  std::string kind;  // year, class, staff, vulnerable, custom
-  std::int64_t captures = 0;
+  std::string kind;           // year, class, staff, vulnerable, custom
+  std::int64_t captures = 0;  // serious ones (the same as `serious`)
   std::int64_t serious = 0;
 };
 std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, std::size_t limit);

@@ -300,6 +300,151 @@ CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_failure_us);
 CREATE INDEX audit_log_by_action ON audit_log (action, id);
 CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
 )sql"},
+    Migration{9, "the dashboard's sums, kept by triggers as rows are written",
+              R"sql(
+-- Captures per UTC hour, severity and category, so "concerns this week" sums a week of
+-- hours instead of counting a week of captures (store/dashboard_queries.cpp takes the
+-- partial hours at each end from captures_for_counts). Triggers keep it exact for
+-- every writer — the store thread, review, retention, erasure — without their knowing.
+-- Rows that fall to zero are deleted, so purged hours leave nothing behind. The hour
+-- is the floor of ts_us (the double % also floors times before 1970).
+CREATE TABLE capture_hours (
+  hour_start_us INTEGER NOT NULL,
+  severity      INTEGER NOT NULL,
+  category      TEXT NOT NULL,
+  captures      INTEGER NOT NULL,
+  PRIMARY KEY (hour_start_us, severity, category)
+) WITHOUT ROWID;
+INSERT INTO capture_hours (hour_start_us, severity, category, captures)
+  SELECT ts_us - (ts_us % 3600000000 + 3600000000) % 3600000000, severity, category, count(*)
+  FROM captures GROUP BY 1, 2, 3;
+
+-- Captures by review status and severity, over all time: what waits for review.
+CREATE TABLE capture_review_counts (
+  review_status TEXT NOT NULL,
+  severity      INTEGER NOT NULL,
+  captures      INTEGER NOT NULL,
+  PRIMARY KEY (review_status, severity)
+) WITHOUT ROWID;
+INSERT INTO capture_review_counts (review_status, severity, captures)
+  SELECT review_status, severity, count(*) FROM captures GROUP BY 1, 2;
+
+CREATE TRIGGER capture_sums_after_insert AFTER INSERT ON captures
+BEGIN
+  INSERT INTO capture_hours (hour_start_us, severity, category, captures)
+    VALUES (NEW.ts_us - (NEW.ts_us % 3600000000 + 3600000000) % 3600000000, NEW.severity,
+            NEW.category, 1)
+    ON CONFLICT (hour_start_us, severity, category) DO UPDATE SET captures = captures + 1;
+  INSERT INTO capture_review_counts (review_status, severity, captures)
+    VALUES (NEW.review_status, NEW.severity, 1)
+    ON CONFLICT (review_status, severity) DO UPDATE SET captures = captures + 1;
+END;
+CREATE TRIGGER capture_sums_after_delete AFTER DELETE ON captures
+BEGIN
+  UPDATE capture_hours SET captures = captures - 1
+    WHERE hour_start_us = OLD.ts_us - (OLD.ts_us % 3600000000 + 3600000000) % 3600000000
+      AND severity = OLD.severity AND category = OLD.category;
+  DELETE FROM capture_hours
+    WHERE hour_start_us = OLD.ts_us - (OLD.ts_us % 3600000000 + 3600000000) % 3600000000
+      AND severity = OLD.severity AND category = OLD.category AND captures <= 0;
+  UPDATE capture_review_counts SET captures = captures - 1
+    WHERE review_status = OLD.review_status AND severity = OLD.severity;
+  DELETE FROM capture_review_counts
+    WHERE review_status = OLD.review_status AND severity = OLD.severity AND captures <= 0;
+END;
+-- Review changes review_status; nothing changes the others today, but if anything
+-- does, the sums follow.
+CREATE TRIGGER capture_hours_after_update
+AFTER UPDATE OF ts_us, severity, category ON captures
+WHEN OLD.ts_us IS NOT NEW.ts_us OR OLD.severity IS NOT NEW.severity
+  OR OLD.category IS NOT NEW.category
+BEGIN
+  UPDATE capture_hours SET captures = captures - 1
+    WHERE hour_start_us = OLD.ts_us - (OLD.ts_us % 3600000000 + 3600000000) % 3600000000
+      AND severity = OLD.severity AND category = OLD.category;
+  DELETE FROM capture_hours
+    WHERE hour_start_us = OLD.ts_us - (OLD.ts_us % 3600000000 + 3600000000) % 3600000000
+      AND severity = OLD.severity AND category = OLD.category AND captures <= 0;
+  INSERT INTO capture_hours (hour_start_us, severity, category, captures)
+    VALUES (NEW.ts_us - (NEW.ts_us % 3600000000 + 3600000000) % 3600000000, NEW.severity,
+            NEW.category, 1)
+    ON CONFLICT (hour_start_us, severity, category) DO UPDATE SET captures = captures + 1;
+END;
+CREATE TRIGGER capture_review_counts_after_update
+AFTER UPDATE OF review_status, severity ON captures
+WHEN OLD.review_status IS NOT NEW.review_status OR OLD.severity IS NOT NEW.severity
+BEGIN
+  UPDATE capture_review_counts SET captures = captures - 1
+    WHERE review_status = OLD.review_status AND severity = OLD.severity;
+  DELETE FROM capture_review_counts
+    WHERE review_status = OLD.review_status AND severity = OLD.severity AND captures <= 0;
+  INSERT INTO capture_review_counts (review_status, severity, captures)
+    VALUES (NEW.review_status, NEW.severity, 1)
+    ON CONFLICT (review_status, severity) DO UPDATE SET captures = captures + 1;
+END;
+
+-- Visibility per UTC hour and class, kept from visibility_minutes the same way (the
+-- statistics writer's upsert fires the UPDATE trigger), so today's figures sum hours.
+CREATE TABLE visibility_hours (
+  hour_start_us INTEGER NOT NULL,
+  class         TEXT NOT NULL,
+  flows         INTEGER NOT NULL,
+  bytes         INTEGER NOT NULL,
+  packets       INTEGER NOT NULL,
+  PRIMARY KEY (hour_start_us, class)
+) WITHOUT ROWID;
+INSERT INTO visibility_hours (hour_start_us, class, flows, bytes, packets)
+  SELECT minute_start_us - (minute_start_us % 3600000000 + 3600000000) % 3600000000, class,
+         sum(flows), sum(bytes), sum(packets)
+  FROM visibility_minutes GROUP BY 1, 2;
+CREATE TRIGGER visibility_hours_after_insert AFTER INSERT ON visibility_minutes
+BEGIN
+  INSERT INTO visibility_hours (hour_start_us, class, flows, bytes, packets)
+    VALUES (NEW.minute_start_us - (NEW.minute_start_us % 3600000000 + 3600000000) % 3600000000,
+            NEW.class, NEW.flows, NEW.bytes, NEW.packets)
+    ON CONFLICT (hour_start_us, class) DO UPDATE SET flows = flows + excluded.flows,
+      bytes = bytes + excluded.bytes, packets = packets + excluded.packets;
+END;
+CREATE TRIGGER visibility_hours_after_update AFTER UPDATE ON visibility_minutes
+BEGIN
+  UPDATE visibility_hours SET flows = flows - OLD.flows, bytes = bytes - OLD.bytes,
+      packets = packets - OLD.packets
+    WHERE hour_start_us =
+            OLD.minute_start_us - (OLD.minute_start_us % 3600000000 + 3600000000) % 3600000000
+      AND class = OLD.class;
+  INSERT INTO visibility_hours (hour_start_us, class, flows, bytes, packets)
+    VALUES (NEW.minute_start_us - (NEW.minute_start_us % 3600000000 + 3600000000) % 3600000000,
+            NEW.class, NEW.flows, NEW.bytes, NEW.packets)
+    ON CONFLICT (hour_start_us, class) DO UPDATE SET flows = flows + excluded.flows,
+      bytes = bytes + excluded.bytes, packets = packets + excluded.packets;
+END;
+-- Nothing deletes minutes today; if anything does, an hour left without minutes goes.
+CREATE TRIGGER visibility_hours_after_delete AFTER DELETE ON visibility_minutes
+BEGIN
+  UPDATE visibility_hours SET flows = flows - OLD.flows, bytes = bytes - OLD.bytes,
+      packets = packets - OLD.packets
+    WHERE hour_start_us =
+            OLD.minute_start_us - (OLD.minute_start_us % 3600000000 + 3600000000) % 3600000000
+      AND class = OLD.class;
+  DELETE FROM visibility_hours
+    WHERE hour_start_us =
+            OLD.minute_start_us - (OLD.minute_start_us % 3600000000 + 3600000000) % 3600000000
+      AND class = OLD.class
+      AND NOT EXISTS (SELECT 1 FROM visibility_minutes m
+                      WHERE m.minute_start_us >= visibility_hours.hour_start_us
+                        AND m.minute_start_us < visibility_hours.hour_start_us + 3600000000
+                        AND m.class = OLD.class);
+END;
+
+-- The serious captures (severity 4–5) by time with their device: the most concerning
+-- devices and groups read a week of these alone, not a week of every capture.
+CREATE INDEX captures_serious ON captures (ts_us, severity, client_mac, client_ip)
+  WHERE severity >= 4;
+-- The oldest serious capture still waiting for review is this index's first entry
+-- (skipping the few in incidents), however many others wait.
+CREATE INDEX captures_waiting_serious ON captures (ts_us)
+  WHERE review_status = 'new' AND severity >= 4;
+)sql"},
 };
 
 }  // namespace
