@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
@@ -95,6 +94,9 @@ struct Pipeline::Worker {
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> library_swaps{0};
   dissect::InspectorCounters final_counters;
+  // Devices DHCP named since the last hand-over to the store thread (one entry per
+  // device), which takes them at each minute of packet time and when the ring is idle.
+  std::vector<store::DeviceSighting> sightings;
 };
 
 Pipeline::Pipeline(PipelineSettings settings, std::shared_ptr<const match::CompiledLibrary> library,
@@ -148,8 +150,9 @@ bool Pipeline::offer(const capture::PacketView& packet) {
   if (slot->bytes.capacity() < kKeptSlotBytes && size <= kKeptSlotBytes) {
     slot->bytes.reserve(kKeptSlotBytes);
   }
-  slot->bytes.resize(size);
-  if (size > 0) std::memcpy(slot->bytes.data(), packet.bytes.data(), size);
+  // assign(), not resize() + memcpy: growing with resize() zero-fills bytes the copy
+  // overwrites at once (issue 9: part of the copy's cost per packet).
+  slot->bytes.assign(packet.bytes.begin(), packet.bytes.end());
   worker.ring.publish();
   return true;
 }
@@ -182,6 +185,9 @@ void Pipeline::run_worker(Worker& worker) {
   std::optional<capture::PacketView> current_packet;
   const dissect::ObservationSink on_observation = [&](const dissect::Observation& observation) {
     worker.observations.fetch_add(1, std::memory_order_relaxed);
+    if (observation.kind == dissect::ObservationKind::dhcp_lease) {
+      note_sighting(worker, observation);
+    }
     const match::Library& library = worker.scanner->library().library();
     for (const match::Hit& hit : worker.scanner->scan(observation)) {
       if (!packet_hits.first(observation, hit.entry_index)) continue;
@@ -219,12 +225,18 @@ void Pipeline::run_worker(Worker& worker) {
     }
     stats_->submit(std::move(rows));
   };
+  const auto hand_over_sightings = [this, &worker] {
+    if (worker.sightings.empty()) return;
+    writer_.submit_devices(std::move(worker.sightings));
+    worker.sightings = {};
+  };
   while (true) {
     capture::Packet* packet = worker.ring.front();
     if (packet == nullptr) {
       if (input_done_.load(std::memory_order_acquire) && worker.ring.empty()) {
         break;
       }
+      hand_over_sightings();
       std::this_thread::sleep_for(kIdleSleep);
       continue;
     }
@@ -242,6 +254,7 @@ void Pipeline::run_worker(Worker& worker) {
     if (minute != last_minute) {
       last_minute = minute;
       hand_over_minutes(worker.inspector.take_visibility(ts_us));
+      hand_over_sightings();
     }
   }
   // End of input: what flows still hold (a request without its final segment) is
@@ -249,7 +262,25 @@ void Pipeline::run_worker(Worker& worker) {
   follow_library_swap();
   worker.inspector.finish(on_observation);
   hand_over_minutes(worker.inspector.take_visibility(0, /*all=*/true));
+  hand_over_sightings();
   worker.final_counters = worker.inspector.counters();
+}
+
+// A dhcp_lease observation names the device the lease is for (its MAC, option 12):
+// kept once per device until the next hand-over, with its latest name.
+void Pipeline::note_sighting(Worker& worker, const dissect::Observation& observation) {
+  if (!observation.client_mac || observation.client_mac->is_zero()) return;
+  std::string mac = observation.client_mac->to_string();
+  const auto same = std::find_if(worker.sightings.begin(), worker.sightings.end(),
+                                 [&](const auto& sighting) { return sighting.mac == mac; });
+  if (same == worker.sightings.end()) {
+    worker.sightings.push_back(
+        {std::move(mac), observation.text, observation.ts_us, observation.ts_us});
+    return;
+  }
+  same->first_us = std::min(same->first_us, observation.ts_us);
+  same->ts_us = std::max(same->ts_us, observation.ts_us);
+  if (!observation.text.empty()) same->host_name = observation.text;
 }
 
 bool Pipeline::drained() const {

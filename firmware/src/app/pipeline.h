@@ -78,6 +78,7 @@ class Pipeline {
  private:
   struct Worker;
   void run_worker(Worker& worker);
+  static void note_sighting(Worker& worker, const dissect::Observation& observation);
   // The ring slot for a packet to `worker`, waiting or dropping as settings say;
   // nullptr when dropped (counted).
   capture::Packet* slot_for(Worker& worker);

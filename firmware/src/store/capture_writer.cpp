@@ -172,11 +172,27 @@ void CaptureWriter::submit(evidence::Capture capture) {
   wake_.notify_one();
 }
 
+void CaptureWriter::submit_devices(std::vector<DeviceSighting> sightings) {
+  if (sightings.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (sightings_.size() >= settings_.max_queue) return;  // a flood of fake DHCP: forget it
+    sightings_submitted_ += sightings.size();
+    sightings_.insert(sightings_.end(), std::make_move_iterator(sightings.begin()),
+                      std::make_move_iterator(sightings.end()));
+  }
+  wake_.notify_one();
+}
+
 void CaptureWriter::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = submitted_;
+  const std::uint64_t sightings_target = sightings_submitted_;
   wake_.notify_one();
-  flushed_.wait(lock, [&] { return completed_ >= target || !thread_.joinable(); });
+  flushed_.wait(lock, [&] {
+    return (completed_ >= target && sightings_completed_ >= sightings_target) ||
+           !thread_.joinable();
+  });
 }
 
 void CaptureWriter::stop() {
@@ -208,9 +224,19 @@ void CaptureWriter::run() {
   std::unique_lock lock(mutex_);
   while (true) {
     // Group commit: whatever is waiting goes now (see CaptureWriterSettings).
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !sightings_.empty(); });
+    if (queue_.empty() && sightings_.empty()) {
       return;  // stopping, and everything is written
+    }
+    if (!sightings_.empty()) {
+      std::vector<DeviceSighting> sightings;
+      sightings.swap(sightings_);
+      lock.unlock();
+      record_sightings(sightings);
+      lock.lock();
+      sightings_completed_ += sightings.size();
+      flushed_.notify_all();
+      if (queue_.empty()) continue;
     }
     std::deque<evidence::Capture> batch;
     while (!queue_.empty() && batch.size() < settings_.max_batch) {
@@ -385,6 +411,60 @@ Status CaptureWriter::record_device(const evidence::Capture& capture) {
   auto named = devices.name(capture.client_mac, capture.client_name, public_key_, capture.ts_us);
   if (named) device_names_[capture.client_mac] = capture.client_name;
   return named;
+}
+
+// Devices DHCP named, in one transaction: each seen once per batch, its name sealed
+// only when it differs from the one last sealed (device_names_, updated once the
+// transaction commits). Best effort: a failed batch is reported, never retried.
+void CaptureWriter::record_sightings(const std::vector<DeviceSighting>& sightings) {
+  // Each device once: its first and latest times, and the latest name a message gave it (a later
+  // message without option 12 does not forget it). Workers batch per minute, so this
+  // folds a device two workers saw.
+  struct Latest {
+    TimeUs first_us = 0;
+    TimeUs ts_us = 0;
+    TimeUs named_us = 0;
+    std::string_view host_name;
+  };
+  std::map<std::string_view, Latest> latest;
+  for (const DeviceSighting& sighting : sightings) {
+    if (sighting.mac.empty()) continue;
+    Latest& kept = latest[sighting.mac];
+    kept.first_us =
+        kept.first_us == 0 ? sighting.first_us : std::min(kept.first_us, sighting.first_us);
+    kept.ts_us = std::max(kept.ts_us, sighting.ts_us);
+    if (!sighting.host_name.empty() &&
+        (kept.host_name.empty() || sighting.ts_us >= kept.named_us)) {
+      kept.host_name = sighting.host_name;
+      kept.named_us = sighting.ts_us;
+    }
+  }
+  if (latest.empty()) return;
+  DeviceRepository devices(*db_);
+  std::map<std::string, std::string> named;
+  Transaction transaction(*db_);
+  Status written = Ok{};
+  if (!transaction.active()) written = error("could not begin a transaction");
+  for (const auto& [mac, sighting] : latest) {
+    if (!written) break;
+    if (sighting.first_us < sighting.ts_us) written = devices.seen(mac, sighting.first_us);
+    if (!written) break;
+    const auto known = device_names_.find(std::string(mac));
+    if (sighting.host_name.empty() ||
+        (known != device_names_.end() && known->second == sighting.host_name)) {
+      written = devices.seen(mac, sighting.ts_us);
+    } else {
+      written = devices.name(mac, sighting.host_name, public_key_, sighting.ts_us);
+      named.emplace(mac, sighting.host_name);
+    }
+  }
+  if (written) written = transaction.commit();
+  if (!written) {
+    std::cerr << "hallmonitor: could not record " << latest.size()
+              << " devices seen through DHCP: " << written.error() << '\n';
+    return;
+  }
+  for (auto& [mac, host_name] : named) device_names_[mac] = std::move(host_name);
 }
 
 void CaptureWriter::set_health(StoreHealth health) {

@@ -81,6 +81,15 @@ std::string to_json(const StoreHealth& health);
 std::optional<std::string> read_store_health(const std::filesystem::path& data_dir);
 std::filesystem::path store_health_path(const std::filesystem::path& data_dir);
 
+// A device a DHCP message named (the dissectors' dhcp_lease observations): the device
+// list (the People page) learns it, and its host name, even if it never makes a capture.
+struct DeviceSighting {
+  std::string mac;            // aa:bb:cc:dd:ee:ff
+  std::string host_name;      // DHCP option 12; empty when the message did not name it
+  std::int64_t first_us = 0;  // the first message's time
+  std::int64_t ts_us = 0;     // the latest message's time
+};
+
 // The store thread: owns the write connection, numbers and seals each capture's
 // evidence to the box's public key (made at first start if there is none yet) and
 // commits them in batched transactions. Workers hand captures over through its queue.
@@ -94,6 +103,9 @@ class CaptureWriter {
 
   // Thread-safe; never blocks on the disk.
   void submit(evidence::Capture capture);
+  // Thread-safe; never blocks on the disk. Workers hand over what DHCP taught them in
+  // batches; a device's name is sealed again only when it changes.
+  void submit_devices(std::vector<DeviceSighting> sightings);
   // Returns once everything submitted before the call is committed (or failed).
   void flush();
   // Flushes and ends the thread.
@@ -108,7 +120,8 @@ class CaptureWriter {
                 std::uint64_t unstored_before, bool was_full, int health_fd);
   void run();
   void commit_batch(std::deque<evidence::Capture>& batch);
-  Status record_device(const evidence::Capture& capture);  // store thread
+  Status record_device(const evidence::Capture& capture);               // store thread
+  void record_sightings(const std::vector<DeviceSighting>& sightings);  // store thread
   // Store thread: the new state, in memory and in the health file (the settings row
   // is written with the next commit).
   void set_health(StoreHealth health);
@@ -130,8 +143,11 @@ class CaptureWriter {
   std::condition_variable wake_;
   std::condition_variable flushed_;
   std::deque<evidence::Capture> queue_;
+  std::vector<DeviceSighting> sightings_;  // waiting for the store thread
   std::uint64_t submitted_ = 0;
   std::uint64_t completed_ = 0;
+  std::uint64_t sightings_submitted_ = 0;
+  std::uint64_t sightings_completed_ = 0;
   bool stopping_ = false;
   CaptureWriterCounters counters_;
   StoreHealth health_;
