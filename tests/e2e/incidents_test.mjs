@@ -31,7 +31,7 @@ async function moveTo(page, label) {
   await page.getByRole('status').filter({ hasText: `Moved to “${label}”` }).waitFor();
 }
 
-async function incidentJourney(page, base, captureId) {
+async function incidentJourney(page, base, session, captureId) {
   await page.goto(`${base}/incidents`);
   await page.getByRole('heading', { name: 'Incidents' }).waitFor();
   await page.getByText('No incident has been opened yet').waitFor();
@@ -82,6 +82,7 @@ async function incidentJourney(page, base, captureId) {
   }
   check(history.includes('a.patel'), 'the history says who made each change');
   await shots(page, 'incident-detail');
+  await printJourney(page, base, session, id);
 
   await page.getByRole('link', { name: '← All incidents' }).click();
   await page.getByRole('heading', { name: 'Incidents' }).waitFor();
@@ -150,6 +151,46 @@ async function severalCapturesJourney(page, base, session, plantedId) {
   for (const captureId of ids) {
     check((await page.locator(`.card a[href="/captures/${captureId}"]`).count()) === 1, `the incident's page links to capture ${captureId}`);
   }
+  // A capture nobody has marked reviewed, but that is in an incident, says so.
+  const unmarked = Math.max(...ids);
+  await page.goto(`${base}/captures/${unmarked}`);
+  const review = page.getByRole('heading', { name: 'Review' }).locator('..');
+  await review.waitFor();
+  const reviewText = await review.innerText();
+  check(reviewText.includes(`part of incident ${id}`) && !reviewText.includes('Nobody has reviewed'),
+    `an unreviewed capture in an incident names the incident (${reviewText.replace(/\s+/g, ' ').slice(0, 140)})`);
+}
+
+// Printing the record (or saving it as a PDF): the box writes it to the audit log,
+// then the browser's print dialog opens (stubbed here: a headless browser has none).
+async function printJourney(page, base, session, id) {
+  await page.evaluate(() => {
+    window.__printed = 0;
+    window.print = () => {
+      window.__printed += 1;
+    };
+  });
+  await page.getByRole('button', { name: 'Print or save as PDF' }).click();
+  await page.waitForFunction(() => window.__printed === 1);
+  check(true, 'the button opens the print dialog');
+  const audit = await call(base, 'GET', '/api/audit?action=incident_export&limit=50', undefined, session);
+  check(audit.status === 200 && audit.body.includes('incident_export') && audit.body.includes(`incident ${id}: printed record`),
+    `printing the record is in the audit log (${audit.status})`);
+
+  await page.emulateMedia({ media: 'print' });
+  try {
+    const shown = async (selector) => page.locator(selector).first().isVisible();
+    check(!(await shown('.masthead')) && !(await shown('form')) && !(await shown('button')),
+      'the printed record has no masthead, forms or buttons');
+    const printed = await page.locator('main').innerText();
+    for (const words of ['Oakfield Primary School', 'Searches about suicide on a Year 6 laptop', 'Closed', 'Met the pupil and parents', 'Spoke to the class teacher',
+      'status: action taken → closed', 'Suicide']) {
+      check(printed.includes(words), `the printed record shows "${words}"`);
+    }
+    await shots(page, 'incident-printed');
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
 }
 
 async function technicianJourney(page, base, id) {
@@ -170,10 +211,12 @@ run(async () => {
     await setUpThroughApi(box);
     const session = await apiSignIn(box.base, HEADTEACHER.username, PASSWORD);
     await addUser(box.base, session, { username: 't.tech', display_name: 'Terry Tech', role: 'technician' });
+    const named = await call(box.base, 'PUT', '/api/settings/school', { school_name: 'Oakfield Primary School' }, session);
+    if (named.status !== 200) throw new Error(`naming the school failed: ${named.status} ${named.body}`);
     const captureId = await plantedCapture(box.base, session);
     await withBrowser(async (page) => {
       await signIn(page, box.base, HEADTEACHER.username);
-      const id = await incidentJourney(page, box.base, captureId);
+      const id = await incidentJourney(page, box.base, session, captureId);
       await severalCapturesJourney(page, box.base, session, captureId);
       const audit = await call(box.base, 'GET', '/api/audit?limit=200', undefined, session);
       if (audit.status === 200) check(audit.body.includes('incident_view'), 'opening the incident is in the audit log');

@@ -61,6 +61,8 @@ std::span<const Route> api_routes() {
             api::record_incident_intervention, handle_incidents},
       Route{"POST", "/api/incidents/{id}/captures", Access::signed_in, api::add_incident_captures,
             handle_incidents},
+      Route{"POST", "/api/incidents/{id}/export", Access::signed_in, api::export_incident,
+            handle_incidents},
 
       // People, devices and groups (engineer C)
       Route{"GET", "/api/people", Access::signed_in, api::list_people, see_people},

@@ -156,5 +156,31 @@ TEST_F(IncidentsApiTest, OnlyRolesThatHandleIncidentsSeeOrTakeThem) {
   }
 }
 
+// Printing the record (or saving it as a PDF) takes a copy off the box: the page asks
+// the box first, and the box writes it to the audit log. Only roles that handle
+// incidents may; an unknown incident is a 404 and leaves no entry.
+TEST_F(IncidentsApiTest, ExportingTheRecordIsAudited) {
+  sign_in();
+  plant_capture();
+  ASSERT_EQ(
+      call("POST", "/api/incidents", {{"title", "About a pupil"}, {"capture_ids", {1}}}).status,
+      201);
+  const Response exported = call("POST", "/api/incidents/1/export");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(json(exported)["id"], 1);
+  EXPECT_EQ(audit_details("incident_export"),
+            std::vector<std::string>{"a.patel incident 1: printed record"});
+  EXPECT_EQ(call("POST", "/api/incidents/99/export").status, 404);
+  EXPECT_EQ(call("POST", "/api/incidents/nope/export").status, 404);
+  EXPECT_EQ(audit_details("incident_export").size(), 1u) << "no entry for what does not exist";
+
+  for (const auto& [role, name] :
+       {std::pair{store::Role::technician, "tech"}, std::pair{store::Role::viewer, "viewer"}}) {
+    sign_in_as(role, name);
+    EXPECT_EQ(call("POST", "/api/incidents/1/export").status, 403) << name;
+  }
+  EXPECT_EQ(audit_details("incident_export").size(), 1u) << "a refused export is not recorded";
+}
+
 }  // namespace
 }  // namespace hm::web

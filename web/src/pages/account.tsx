@@ -191,12 +191,14 @@ function TwoStep({ enabled, onChange, onFailure }: { enabled: boolean; onChange:
             <li>Type the 6-digit code the app now shows.</li>
           </ol>
           <Field id="two-step-code" label="Code from the app" value={code} onInput={setCode} autocomplete="one-time-code" extra={{ inputMode: 'numeric', size: 8 }} />
-          <button type="submit" class="button">
-            Turn on two-step sign-in
-          </button>{' '}
-          <button type="button" class="button button-quiet" onClick={() => setEnrolment(null)}>
-            Cancel
-          </button>
+          <div class="button-row">
+            <button type="submit" class="button">
+              Turn on two-step sign-in
+            </button>
+            <button type="button" class="button button-quiet" onClick={() => setEnrolment(null)}>
+              Cancel
+            </button>
+          </div>
         </form>
       )}
     </div>

@@ -23,6 +23,7 @@ const actionWords: Record<string, string> = {
   library_change: 'Changed the library',
   purge: 'Deleted expired captures',
   erasure: 'Erased data on request',
+  incident_export: 'Printed an incident record',
 };
 
 export function actionName(action: string): string {

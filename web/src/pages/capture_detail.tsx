@@ -145,7 +145,7 @@ export function CaptureDetailPage({
             <p>
               {capture.review.first_reviewed
                 ? `First reviewed ${localTime(capture.review.first_reviewed)}.`
-                : 'Nobody has reviewed this capture yet.'}
+                : notReviewedWords(capture)}
               {capture.review.reviewed_by && ` Last marked "${reviewStatusName(capture.review.marked)}" by ${capture.review.reviewed_by}.`}
             </p>
             <div class="review-actions">
@@ -189,6 +189,14 @@ export function CaptureDetailPage({
       )}
     </section>
   );
+}
+
+// Not marked reviewed: a capture in an incident is being followed up there, so the page
+// says so rather than suggest that nothing has happened.
+function notReviewedWords(capture: CaptureDetail): string {
+  if (capture.incidents.length === 0) return 'Nobody has reviewed this capture yet.';
+  const latest = Math.max(...capture.incidents.map((incident) => incident.id));
+  return `Not marked reviewed here, but it is part of incident ${latest}, where it is followed up.`;
 }
 
 // The next step for a concern: an incident records how it is followed up. A capture

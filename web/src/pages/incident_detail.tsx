@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
 import { PageLink, SeverityBadge } from '../components/capture_table';
 import { ErrorSummary, SuccessNote } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { systemApi } from '../components/system_api';
+import { useAction } from '../components/use_action';
 import { categoryName, localTime } from '../wording';
 import {
   duration,
@@ -22,19 +23,13 @@ const nextStatuses: IncidentStatus[] = ['in_review', 'action_taken', 'escalated'
 // the box records the opening in the audit log.
 export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessionEnded: () => void }) {
   const [incident, setIncident] = useState<IncidentDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, done, busy, failed, act } = useAction(onSessionEnded, load);
   const [status, setStatus] = useState<IncidentStatus>('in_review');
   const [escalatedTo, setEscalatedTo] = useState('dsl');
   const [note, setNote] = useState('');
   const [intervention, setIntervention] = useState('');
   const [assignee, setAssignee] = useState('');
-
-  function failed(failure: unknown) {
-    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
-    else setError((failure as Error).message);
-  }
+  const [schoolName, setSchoolName] = useState('');
 
   async function load() {
     try {
@@ -53,19 +48,21 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
     void load();
   }, [id]);
 
-  async function act(what: () => Promise<unknown>, message: string) {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      await what();
-      await load();
-      setDone(message);
-    } catch (failure) {
-      failed(failure);
-    } finally {
-      setBusy(false);
-    }
+  // The school's name heads the printed record. Without it the record still prints.
+  useEffect(() => {
+    systemApi.school().then(
+      (school) => setSchoolName(school.school_name ?? ''),
+      () => setSchoolName(''),
+    );
+  }, []);
+
+  // A printed (or PDF) copy leaves the box, so the box records it in the audit log
+  // first; if it cannot, the page says why and does not print.
+  function printRecord() {
+    return act(async () => {
+      await incidentsApi.exportRecord(id);
+      window.print();
+    }, 'The printing is recorded in the audit log.');
   }
 
   if (!incident) {
@@ -82,16 +79,25 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
 
   return (
     <section aria-labelledby="incident-heading" class="incidents incident-detail">
-      <p class="back">
+      <p class="back no-print">
         <PageLink href="/incidents">← All incidents</PageLink>
+      </p>
+      <p class="print-only print-school">
+        {schoolName ? `${schoolName} — ` : ''}incident record {incident.id}, printed {localTime(new Date().toISOString())}
       </p>
       <PageHeading
         id="incident-heading"
         title={incident.title ?? `Incident ${incident.id}`}
         summary={`Opened ${localTime(incident.opened)} by ${incident.opened_by}. Opening this page is recorded in the audit log.`}
-      />
-      <ErrorSummary message={error} />
-      <SuccessNote message={done} />
+      >
+        <button type="button" class="button button-quiet no-print" disabled={busy} onClick={() => void printRecord()}>
+          Print or save as PDF
+        </button>
+      </PageHeading>
+      <div class="no-print">
+        <ErrorSummary message={error} />
+        <SuccessNote message={done} />
+      </div>
       {incident.sealed && (
         <p class="alert alert-error" role="alert">
           Your sign-in does not hold the key, so the title, notes and intervention stay sealed. Sign out and in again.
@@ -118,7 +124,7 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
               </dd>
             </dl>
             <form
-              class="inline-form"
+              class="inline-form no-print"
               onSubmit={(event) => {
                 event.preventDefault();
                 void act(
@@ -154,7 +160,7 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
               </button>
             </form>
             <form
-              class="inline-form"
+              class="inline-form no-print"
               onSubmit={(event) => {
                 event.preventDefault();
                 const chosen = assignee;
@@ -180,7 +186,9 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
 
           <section class="card" aria-labelledby="intervention-heading">
             <h2 id="intervention-heading">The intervention</h2>
+            <p class="print-only note-text">{incident.intervention ?? (incident.intervention_recorded ? '(sealed)' : 'None recorded yet.')}</p>
             <form
+              class="no-print"
               onSubmit={(event) => {
                 event.preventDefault();
                 if (!intervention.trim()) {
@@ -227,6 +235,7 @@ export function IncidentDetailPage({ id, onSessionEnded }: { id: number; onSessi
               </ol>
             )}
             <form
+              class="no-print"
               onSubmit={(event) => {
                 event.preventDefault();
                 if (!note.trim()) {

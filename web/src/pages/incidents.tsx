@@ -3,6 +3,7 @@ import { api, ApiError, request, type CaptureDetail } from '../api';
 import { PageLink, SeverityBadge } from '../components/capture_table';
 import { ErrorSummary } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { useAction } from '../components/use_action';
 import { navigate } from '../navigation';
 import { categoryName, localTime } from '../wording';
 import { IncidentDetailPage } from './incident_detail';
@@ -51,6 +52,8 @@ export const incidentsApi = {
   addNote: (id: number, text: string) => request<{ id: number }>('POST', `/api/incidents/${id}/notes`, { text }),
   recordIntervention: (id: number, text: string) =>
     request<{ id: number }>('PUT', `/api/incidents/${id}/intervention`, { text }),
+  // Records in the audit log that the record is about to be printed or saved as a PDF.
+  exportRecord: (id: number) => request<{ id: number }>('POST', `/api/incidents/${id}/export`, {}),
 };
 
 export const statusNames: Record<IncidentStatus, string> = {
@@ -218,13 +221,7 @@ function NewIncident({ onSessionEnded }: { onSessionEnded: () => void }) {
     .filter((id) => Number.isInteger(id) && id > 0);
   const [captures, setCaptures] = useState<CaptureDetail[]>([]);
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  function failed(failure: unknown) {
-    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
-    else setError((failure as Error).message);
-  }
+  const { error, setError, busy, failed, act } = useAction(onSessionEnded);
 
   useEffect(() => {
     Promise.all(ids.map((id) => api.capture(id))).then(setCaptures, failed);
@@ -238,15 +235,11 @@ function NewIncident({ onSessionEnded }: { onSessionEnded: () => void }) {
       document.getElementById('incident-title')?.focus();
       return;
     }
-    setBusy(true);
-    try {
+    // No success note: the incident's own page opens instead.
+    await act(async () => {
       const { id } = await incidentsApi.open(title.trim(), ids);
       navigate(`/incidents/${id}`);
-    } catch (failure) {
-      failed(failure);
-    } finally {
-      setBusy(false);
-    }
+    }, '');
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, can, request, type User } from '../api';
+import { can, request, type User } from '../api';
 import { ErrorSummary, SuccessNote } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { actIfConfirmed, useAction } from '../components/use_action';
 import { categoryName, localTime } from '../wording';
 import './incidents.css';
 import './people.css';
@@ -110,13 +111,7 @@ export function PeoplePage({ user, onSessionEnded }: { user: User; onSessionEnde
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [groups, setGroups] = useState<Group[]>([]);
   const [categories, setCategories] = useState<{ id: string; title: string }[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  function failed(failure: unknown) {
-    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
-    else setError((failure as Error).message);
-  }
+  const { error, done, failed, act } = useAction(onSessionEnded, load);
 
   async function load() {
     try {
@@ -133,20 +128,6 @@ export function PeoplePage({ user, onSessionEnded }: { user: User; onSessionEnde
   useEffect(() => {
     void load();
   }, []);
-
-  async function act(what: () => Promise<unknown>, message: string) {
-    setError(null);
-    setDone(null);
-    try {
-      await what();
-      await load();
-      setDone(message);
-      return true;
-    } catch (failure) {
-      failed(failure);
-      return false;
-    }
-  }
 
   const groupName = (id: number) => groups.find((group) => group.id === id)?.name ?? `Group ${id}`;
 
@@ -488,9 +469,14 @@ function Groups({
                     type="button"
                     class="button button-quiet"
                     onClick={() => {
-                      if (confirm(`Delete the group ${group.name}? Its members stay; only the group and its profile go.`)) {
-                        void act(() => peopleApi.deleteGroup(group.id), `The group ${group.name} is deleted.`).then(() => setChosen(null));
-                      }
+                      void actIfConfirmed(
+                        act,
+                        `Delete the group ${group.name}? Its members stay; only the group and its profile go.`,
+                        () => peopleApi.deleteGroup(group.id),
+                        `The group ${group.name} is deleted.`,
+                      ).then((made) => {
+                        if (made !== null) setChosen(null);
+                      });
                     }}
                   >
                     Delete this group

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
 import { ErrorSummary, Field, SuccessNote } from '../components/field';
 import { PageHeading } from '../components/page_heading';
+import { actIfConfirmed, useAction } from '../components/use_action';
 import { accountsApi, whenUs, type Account, type RoleInfo } from './accounts_api';
 import './accounts.css';
 
@@ -9,13 +9,7 @@ import './accounts.css';
 export function UsersPage({ onSessionEnded }: { onSessionEnded: () => void }) {
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [roles, setRoles] = useState<RoleInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  function failed(failure: unknown) {
-    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
-    else setError((failure as Error).message);
-  }
+  const { error, done, failed, act } = useAction(onSessionEnded, load);
 
   async function load() {
     try {
@@ -29,20 +23,6 @@ export function UsersPage({ onSessionEnded }: { onSessionEnded: () => void }) {
   useEffect(() => {
     void load();
   }, []);
-
-  async function act(what: () => Promise<unknown>, message: string) {
-    setError(null);
-    setDone(null);
-    try {
-      await what();
-      setDone(message);
-      await load();
-      return true;
-    } catch (failure) {
-      failed(failure);
-      return false;
-    }
-  }
 
   return (
     <section aria-labelledby="users-heading" class="accounts">
@@ -180,9 +160,12 @@ function AccountRow({ account, roles, act }: { account: Account; roles: RoleInfo
               class="button button-danger button-small"
               aria-label={`Remove ${name}`}
               onClick={() => {
-                if (confirm(`Remove ${name}'s account? They will no longer be able to sign in.`)) {
-                  void act(() => accountsApi.removeUser(account.id), `${name}'s account was removed.`);
-                }
+                void actIfConfirmed(
+                  act,
+                  `Remove ${name}'s account? They will no longer be able to sign in.`,
+                  () => accountsApi.removeUser(account.id),
+                  `${name}'s account was removed.`,
+                );
               }}
             >
               Remove

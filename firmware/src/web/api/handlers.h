@@ -59,6 +59,7 @@ Response assign_incident(ApiContext& context);
 Response add_incident_note(ApiContext& context);
 Response record_incident_intervention(ApiContext& context);
 Response add_incident_captures(ApiContext& context);
+Response export_incident(ApiContext& context);
 
 // people.cpp — people, devices and who had them, groups and their age profiles, the
 // CSV import

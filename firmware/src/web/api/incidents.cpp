@@ -237,6 +237,20 @@ Response incident_detail(ApiContext& context) {
   return Response::json(200, json);
 }
 
+// The page is about to print the record (or save it as a PDF): a copy that leaves the
+// box, so it is written to the audit log first, as a download of evidence is.
+Response export_incident(ApiContext& context) {
+  const auto id = incident_id(context);
+  if (!id) return no_such_incident();
+  if (!store::IncidentRepository(context.db).find(*id)) return no_such_incident();
+  if (auto refused = audit_before_showing(context, "incident_export",
+                                          "incident " + std::to_string(*id) + ": printed record",
+                                          "The incident record")) {
+    return *refused;
+  }
+  return Response::json(200, {{"id", *id}});
+}
+
 Response set_incident_status(ApiContext& context) {
   const auto id = incident_id(context);
   if (!id) return no_such_incident();
