@@ -176,7 +176,10 @@ async function setupJourney(page, box, smtp) {
   // The Settings page shows the school's name and the DSL's address.
   await page.goto(`${box.base}/settings`);
   await page.getByRole('heading', { name: 'The school' }).waitFor();
-  await page.waitForFunction((school) => document.getElementById('school-name')?.value === school, SCHOOL);
+  // Each field loads the settings itself, so wait for both.
+  await page.waitForFunction(([school, dsl]) =>
+    document.getElementById('school-name')?.value === school &&
+    document.getElementById('dsl-email')?.value === dsl, [SCHOOL, DSL_EMAIL]);
   check((await page.getByLabel("The safeguarding lead's (DSL's) email address").inputValue()) === DSL_EMAIL,
     "the Settings page shows the school's name and the DSL's address");
   await page.getByRole('button', { name: 'Sign out' }).click();
