@@ -73,8 +73,13 @@ async function dashboardJourney(page) {
   check(/serious concerns? needs? review/.test(wrong), `the dashboard says serious concerns wait for review (${wrong.replace(/\s+/g, ' ')})`);
   const working = await page.locator('.answer').nth(1).innerText();
   check(working.includes('Is the box working?'), 'the dashboard answers whether the box is working');
-  const week = await page.getByRole('list', { name: 'Concerns this week by severity' }).innerText().catch(() => '');
-  check(week === '' || week.includes('Critical'), 'concerns by severity are charted with words, not colour alone');
+  // The box replays the sample: "today" is the recording's day, and the page says so.
+  check(await page.getByRole('note').filter({ hasText: 'Test mode: the box is reading a recording' }).isVisible(),
+    'the dashboard says it shows a recording, as of its end');
+  const today = await page.getByRole('heading', { name: /^Concerns today: / }).innerText();
+  check(today !== 'Concerns today: 0', `the recording's captures count as today's (${today})`);
+  const week = await page.getByRole('list', { name: 'Concerns this week by severity' }).innerText();
+  check(week.includes('Critical'), 'concerns by severity are charted with words, not colour alone');
   check((await page.getByText("The box's health").count()) === 1, 'the box health card is shown');
   await shots(page, 'dashboard');
 }

@@ -91,6 +91,8 @@ export interface ConcernCounts {
 
 export interface Dashboard {
   now: string;
+  // Set when the box replays a recording: the figures are as of its end.
+  recording_as_of: string | null;
   day_start: string;
   week_start: string;
   today: ConcernCounts;

@@ -185,10 +185,14 @@ MirrorTraffic mirror_traffic(Database& db, TimeUs since_us) {
                    "WHERE minute_start_us >= ?1 GROUP BY minute_start_us;");
   recent.bind(1, since_us);
   while (recent.step()) traffic.packets_by_minute[recent.column_int(0)] = recent.column_int(1);
+  traffic.last_minute_us = last_traffic_minute(db);
+  return traffic;
+}
+
+TimeUs last_traffic_minute(Database& db) {
   // The primary key starts with the minute: the last one is one step away.
   Statement last(db, "SELECT coalesce(max(minute_start_us), 0) FROM visibility_minutes;");
-  if (last.step()) traffic.last_minute_us = last.column_int(0);
-  return traffic;
+  return last.step() ? last.column_int(0) : 0;
 }
 
 }  // namespace hm::store

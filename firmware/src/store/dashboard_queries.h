@@ -84,4 +84,7 @@ struct MirrorTraffic {
 };
 MirrorTraffic mirror_traffic(Database& db, TimeUs since_us);
 
+// The start of the latest minute with any traffic; 0 when nothing was ever seen.
+TimeUs last_traffic_minute(Database& db);
+
 }  // namespace hm::store

@@ -3,10 +3,12 @@
 // metadata only, for every role that may see the dashboard.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "store/capture_review.h"
+#include "store/capture_status.h"
 #include "store/incident_repository.h"
 #include "store/stats_repository.h"
 #include "web/session_keys.h"
@@ -23,6 +25,11 @@ class DashboardApiTest : public testing::ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     SessionKeys::instance().clear();
+    store::CaptureStatus::instance().reset();
+  }
+  void TearDown() override {
+    store::CaptureStatus::instance().reset();
+    ApiTest::TearDown();
   }
 
   std::int64_t plant(std::int64_t ts, int severity, const std::string& category,
@@ -60,23 +67,17 @@ class DashboardApiTest : public testing::ApiTest {
     return json(answer);
   }
 
-  void sign_in_as(store::Role role, const std::string& username) {
-    {
-      auto db = store::Database::open(data_dir_);
-      ASSERT_TRUE(store::Accounts(**db)
-                      .create_user({username, username, role, std::string(kPassword)})
-                      .ok());
-    }
-    const Response login =
-        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
-
   std::string last_body_;
 };
+
+std::string iso(std::int64_t ts_us) {
+  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 std::int64_t count_of(const nlohmann::json& rows, const std::string& key,
                       const nlohmann::json& value) {
@@ -162,6 +163,41 @@ TEST_F(DashboardApiTest, ViewerAndTechnicianSeeFiguresWithoutEvidenceOrPhrases) 
     EXPECT_EQ(last_body_.find("secret phrase"), std::string::npos) << name;
     EXPECT_EQ(last_body_.find("what the pupil typed"), std::string::npos) << name;
   }
+}
+
+TEST_F(DashboardApiTest, ReplayingARecordingTheFiguresAreAsOfItsEnd) {
+  sign_in();
+  // A recording made in March, replayed months later: its captures carry its times.
+  const std::int64_t recorded = (store::now_us() - 200 * kDay) / kDay * kDay + 10 * 60 * kMinute;
+  plant(recorded - 30 * kMinute, 5, "suicide", "aa:00:00:00:00:02");
+  plant(recorded - 2 * kDay, 3, "bullying", "aa:00:00:00:00:02");
+  {
+    auto db = store::Database::open(data_dir_);
+    const std::vector<store::VisibilityRow> rows = {
+        {recorded / kMinute * kMinute - 3 * kMinute, "named_tls", 4, 4'000'000, 4000},
+        {recorded / kMinute * kMinute, "dns", 1, 1000, 10}};
+    ASSERT_TRUE(store::StatsRepository(**db).add(rows));
+  }
+  const std::int64_t recording_day = recorded / kDay * kDay;
+
+  // Capturing live (or serving only), "today" is the wall clock's: nothing then.
+  const std::int64_t wall_day = store::now_us() / kDay * kDay;
+  auto board = dashboard(wall_day, wall_day - 6 * kDay);
+  EXPECT_TRUE(board["recording_as_of"].is_null());
+  EXPECT_EQ(board["today"]["total"], 0);
+
+  // Replaying, the dashboard says when the recording ends, and the browser's day and
+  // week of that time count its captures and its last minutes' traffic.
+  store::CaptureStatus::instance().start(store::CaptureStatus::Mode::replay, "march.pcap");
+  board = dashboard(wall_day, wall_day - 6 * kDay);
+  const std::int64_t end = recorded / kMinute * kMinute + kMinute - 1;
+  EXPECT_EQ(board["recording_as_of"], iso(end));
+  board = dashboard(recording_day, recording_day - 6 * kDay);
+  EXPECT_EQ(board["today"]["total"], 1);
+  EXPECT_EQ(board["week"]["total"], 2);
+  EXPECT_EQ(board["health"]["mirror"]["recent_packets"], 4010);
+  // The box's own clock is still the wall clock's.
+  EXPECT_NE(board["now"], board["recording_as_of"]);
 }
 
 TEST_F(DashboardApiTest, RefusesTimesItCannotUse) {

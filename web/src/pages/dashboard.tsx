@@ -10,9 +10,9 @@ import './dashboard.css';
 // Traffic classes the box can read at least a site name from; the rest it cannot see into.
 const visibleClasses = new Set(['plain_http', 'named_tls', 'named_quic', 'dns', 'dhcp']);
 
-// Local midnight today, and the Monday of this week, in microseconds (the box keeps UTC).
-function periodStarts(): { day: number; week: number } {
-  const now = new Date();
+// Local midnight of `now`'s day, and the Monday of its week, in microseconds (the box
+// keeps UTC).
+function periodStarts(now: Date): { day: number; week: number } {
   const day = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const monday = new Date(day);
   monday.setDate(day.getDate() - ((day.getDay() + 6) % 7));
@@ -27,8 +27,14 @@ export function DashboardPage({ user, onSessionEnded }: { user: User; onSessionE
 
   async function load() {
     try {
-      const { day, week } = periodStarts();
-      setData(await api.dashboard(day, week));
+      const { day, week } = periodStarts(new Date());
+      let board = await api.dashboard(day, week);
+      // Replaying a recording, "today" is the recording's last day: ask again for it.
+      if (board.recording_as_of) {
+        const recorded = periodStarts(new Date(board.recording_as_of));
+        board = await api.dashboard(recorded.day, recorded.week);
+      }
+      setData(board);
       setError(null);
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
@@ -57,6 +63,12 @@ export function DashboardPage({ user, onSessionEnded }: { user: User; onSessionE
       {!data && !error && (
         <p class="quiet" role="status">
           Loading the dashboard…
+        </p>
+      )}
+      {data?.recording_as_of && (
+        <p class="alert alert-info" role="note">
+          Test mode: the box is reading a recording, not the school's network. The figures are as the recording
+          stood at its end, {localTime(data.recording_as_of)}.
         </p>
       )}
       {data && <DashboardBody data={data} user={user} />}
@@ -135,11 +147,17 @@ function HealthAnswer({ data }: { data: Dashboard }) {
   return (
     <div class={`card answer answer-${problems.length === 0 ? 'calm' : 'attention'}`}>
       <h2>Is the box working?</h2>
-      <p class="answer-headline">{problems.length === 0 ? 'Yes, it is watching the network' : 'Something needs attention'}</p>
+      <p class="answer-headline">
+        {problems.length > 0
+          ? 'Something needs attention'
+          : data.recording_as_of
+            ? 'Yes, it has read the recording'
+            : 'Yes, it is watching the network'}
+      </p>
       {problems.length === 0 ? (
         <p class="quiet">
-          {data.health.mirror.recent_packets.toLocaleString('en-GB')} packets in the last {data.health.mirror.recent_minutes}{' '}
-          minutes.
+          {data.health.mirror.recent_packets.toLocaleString('en-GB')} packets in the{' '}
+          {data.recording_as_of ? "recording's" : ''} last {data.health.mirror.recent_minutes} minutes.
         </p>
       ) : (
         <ul class="problems">

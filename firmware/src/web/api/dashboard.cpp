@@ -65,13 +65,15 @@ nlohmann::json counts_json(const store::ConcernCounts& counts) {
 }
 
 // The box's health as it stands: read-only, from what the daemon already records.
+// `as_of` is the time the figures are about (the recording's, when replaying one);
+// `now` is the wall clock, for this process's own counters.
 nlohmann::json health_json(store::Database& db, const std::filesystem::path& data_dir,
-                           std::int64_t now) {
-  const std::int64_t since = (now / kMinuteUs - kRecentTrafficMinutes) * kMinuteUs;
+                           std::int64_t as_of, std::int64_t now) {
+  const std::int64_t since = (as_of / kMinuteUs - kRecentTrafficMinutes) * kMinuteUs;
   const store::MirrorTraffic traffic = store::mirror_traffic(db, since);
   nlohmann::json minutes = nlohmann::json::array();
   std::int64_t recent_packets = 0;
-  for (std::int64_t minute = since; minute < now; minute += kMinuteUs) {
+  for (std::int64_t minute = since; minute < as_of; minute += kMinuteUs) {
     const auto found = traffic.packets_by_minute.find(minute);
     const std::int64_t packets = found == traffic.packets_by_minute.end() ? 0 : found->second;
     recent_packets += packets;
@@ -138,19 +140,34 @@ nlohmann::json health_json(store::Database& db, const std::filesystem::path& dat
           {"time", {{"now", iso_time(now)}, {"synchronized", std::move(synchronized)}}}};
 }
 
+// The time "today" and "this week" end at. Replaying a recording (the demo, a test),
+// the captures carry the recording's times, so the figures are as of the end of its
+// last minute of traffic: otherwise the demo's dashboard would say nothing was
+// captured today beside captures waiting for review.
+std::optional<std::int64_t> recording_end(store::Database& db, std::int64_t now) {
+  if (store::CaptureStatus::instance().snapshot(now).mode != store::CaptureStatus::Mode::replay) {
+    return std::nullopt;
+  }
+  const std::int64_t last_minute = store::last_traffic_minute(db);
+  if (last_minute == 0) return std::nullopt;
+  return last_minute + kMinuteUs - 1;
+}
+
 }  // namespace
 
 Response dashboard(ApiContext& context) {
   const std::int64_t now = store::now_us();
+  const std::optional<std::int64_t> recording = recording_end(context.db, now);
+  const std::int64_t as_of = recording.value_or(now);
   // The browser says when the school's day and week began (it knows the local time
   // zone; the box keeps UTC). Without them: UTC midnight, and seven days back.
-  std::int64_t day_start = now / kDayUs * kDayUs;
+  std::int64_t day_start = as_of / kDayUs * kDayUs;
   std::int64_t week_start = day_start - 6 * kDayUs;
   for (const auto& [name, field] :
        {std::pair{"day_start_us", &day_start}, std::pair{"week_start_us", &week_start}}) {
     if (const auto text = context.request.query_value(name); text && !text->empty()) {
       const auto value = parse_int(*text);
-      if (!value || *value < 0 || *value > now) {
+      if (!value || *value < 0 || *value > std::max(as_of, now)) {
         return Response::problem(
             400, "invalid_time",
             std::string(name) + " must be a past time in microseconds since 1970.");
@@ -227,18 +244,20 @@ Response dashboard(ApiContext& context) {
                           {"packets", total.packets}});
   }
 
-  return Response::json(200,
-                        {{"now", iso_time(now)},
-                         {"day_start", iso_time(day_start)},
-                         {"week_start", iso_time(week_start)},
-                         {"today", counts_json(store::concerns_between(db, day_start, now + 1))},
-                         {"week", counts_json(store::concerns_between(db, week_start, now + 1))},
-                         {"review", std::move(review)},
-                         {"incidents", std::move(incidents)},
-                         {"devices", std::move(devices)},
-                         {"groups", std::move(groups)},
-                         {"visibility", std::move(visibility)},
-                         {"health", health_json(db, context.data_dir, now)}});
+  return Response::json(
+      200,
+      {{"now", iso_time(now)},
+       {"recording_as_of", recording ? nlohmann::json(iso_time(*recording)) : nlohmann::json()},
+       {"day_start", iso_time(day_start)},
+       {"week_start", iso_time(week_start)},
+       {"today", counts_json(store::concerns_between(db, day_start, as_of + 1))},
+       {"week", counts_json(store::concerns_between(db, week_start, as_of + 1))},
+       {"review", std::move(review)},
+       {"incidents", std::move(incidents)},
+       {"devices", std::move(devices)},
+       {"groups", std::move(groups)},
+       {"visibility", std::move(visibility)},
+       {"health", health_json(db, context.data_dir, as_of, now)}});
 }
 
 }  // namespace hm::web::api
