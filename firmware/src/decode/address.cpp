@@ -2,31 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 namespace hm::decode {
-
-IpAddress IpAddress::v4(std::uint32_t host_order) {
-  IpAddress address;
-  address.bytes[0] = static_cast<std::uint8_t>(host_order >> 24);
-  address.bytes[1] = static_cast<std::uint8_t>(host_order >> 16);
-  address.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
-  address.bytes[3] = static_cast<std::uint8_t>(host_order);
-  return address;
-}
-
-IpAddress IpAddress::from_v4_bytes(const std::uint8_t* four) {
-  IpAddress address;
-  std::memcpy(address.bytes.data(), four, 4);
-  return address;
-}
-
-IpAddress IpAddress::from_v6_bytes(const std::uint8_t* sixteen) {
-  IpAddress address;
-  address.is_v6 = true;
-  std::memcpy(address.bytes.data(), sixteen, 16);
-  return address;
-}
 
 namespace {
 

@@ -87,6 +87,9 @@ struct Inspector::State {
   AddressNames address_names{settings.hosts};  // DNS answers: address → name
   capture::TimestampUs last_expiry_us = 0;
   capture::TimestampUs last_packet_us = 0;
+  // The frame being inspected, decoded. Kept here rather than made per packet:
+  // decode_packet() resets it anyway, and a fresh one was zeroed twice (issue 9).
+  decode::DecodedPacket packet;
   VisibilityStats visibility_stats;  // flows and bytes by what could be seen, per minute
   // The observations of the packet being inspected (they classify its flow), and the
   // sink that notes them before passing them on: built once, not per packet.
@@ -169,7 +172,7 @@ void Inspector::inspect(const capture::PacketView& frame, const ObservationSink&
     expire_idle(frame.ts_us, emit);
   }
 
-  decode::DecodedPacket packet;
+  decode::DecodedPacket& packet = s.packet;
   decode::DecodeStatus status = decode::decode_packet(frame, packet);
   if (status == decode::DecodeStatus::ip_fragment) status = s.defragment(packet, frame.ts_us);
   switch (status) {

@@ -53,7 +53,6 @@ constexpr std::uint16_t kDhcpServerPort = 67, kDhcpClientPort = 68;
 constexpr std::uint16_t kIkePort = 500, kIkeNatPort = 4500;  // RFC 7296 §2, RFC 3948
 constexpr std::uint16_t kOpenVpnPort = 1194, kWireGuardPort = 51820;
 constexpr std::uint16_t kHttpsPort = 443;
-constexpr std::int64_t kMinuteUs = 60'000'000;
 
 bool ends_with_label(std::string_view host, std::string_view name) {
   if (host.size() < name.size()) return false;
@@ -217,19 +216,6 @@ Visibility FlowVisibility::classify() const {
   if (facts_ & kTlsHello) return Visibility::tls_no_sni;
   if (facts_ & kQuicLong) return Visibility::quic_unknown;
   return Visibility::other;
-}
-
-std::int64_t VisibilityStats::minute_of(capture::TimestampUs ts_us) {
-  return (ts_us >= 0 ? ts_us : ts_us - kMinuteUs + 1) / kMinuteUs * kMinuteUs;
-}
-
-void VisibilityStats::on_packet(FlowVisibility& flow, std::size_t frame_bytes,
-                                capture::TimestampUs ts_us) {
-  const std::int64_t minute = minute_of(ts_us);
-  if (flow.minute != minute && flow.packets > 0) report(flow);
-  flow.minute = minute;
-  flow.bytes += frame_bytes;
-  ++flow.packets;
 }
 
 void VisibilityStats::on_flow_end(FlowVisibility& flow) {

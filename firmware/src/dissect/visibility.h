@@ -110,14 +110,25 @@ struct VisibilityMinute {
 class VisibilityStats {
  public:
   // Adds a packet of `frame_bytes` to `flow` at `ts_us`; a flow's bytes go to the
-  // statistics under its class as each minute ends, and at its end.
-  void on_packet(FlowVisibility& flow, std::size_t frame_bytes, capture::TimestampUs ts_us);
+  // statistics under its class as each minute ends, and at its end. Inline, with
+  // minute_of(): every packet comes here, bypassed ones too (issue 9).
+  void on_packet(FlowVisibility& flow, std::size_t frame_bytes, capture::TimestampUs ts_us) {
+    const std::int64_t minute = minute_of(ts_us);
+    if (flow.minute != minute && flow.packets > 0) report(flow);
+    flow.minute = minute;
+    flow.bytes += frame_bytes;
+    ++flow.packets;
+  }
   void on_flow_end(FlowVisibility& flow);
   // Minutes wholly before `now_us`'s minute (complete unless flows still hold bytes of
   // them, which then add to a later row of the same minute); all of them with `all`.
   std::vector<VisibilityMinute> take(capture::TimestampUs now_us, bool all = false);
 
-  static std::int64_t minute_of(capture::TimestampUs ts_us);
+  // The start of `ts_us`'s UTC minute (rounded down, before 1970 too).
+  static std::int64_t minute_of(capture::TimestampUs ts_us) {
+    constexpr std::int64_t kMinuteUs = 60'000'000;
+    return (ts_us >= 0 ? ts_us : ts_us - kMinuteUs + 1) / kMinuteUs * kMinuteUs;
+  }
 
  private:
   void report(FlowVisibility& flow);

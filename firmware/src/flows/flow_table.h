@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
-#include <unordered_map>
 #include <utility>
 
 #include "capture/packet.h"
+#include "flows/flow_index.h"
 #include "flows/flow_key.h"
 
 namespace hm::flows {
@@ -54,8 +54,8 @@ class FlowTable {
       : max_flows_(max_flows == 0 ? 1 : max_flows), timeouts_(timeouts) {}
 
   Flow* find(const FlowKey& key) {
-    auto found = index_.find(key);
-    return found == index_.end() ? nullptr : &*found->second;
+    const Position* found = index_.find(key);
+    return found == nullptr ? nullptr : &**found;
   }
 
   // Finds the flow, or creates it (making room first if the table is full: flows
@@ -64,35 +64,40 @@ class FlowTable {
   template <typename OnRemove>
   Flow& find_or_create(const DirectedFlowKey& directed, capture::TimestampUs now_us, bool& created,
                        OnRemove&& on_remove) {
-    auto found = index_.find(directed.key);
-    if (found == index_.end()) {
+    const Position* found = index_.find(directed.key);
+    Position position;
+    if (found == nullptr) {
       created = true;
       if (index_.size() >= max_flows_) make_room(now_us, on_remove);
       auto& list = lists_[list_index(directed.key, false)];
       list.push_back(Flow{directed.key, now_us, now_us, {}, State{}});
-      found = index_.emplace(directed.key, std::prev(list.end())).first;
+      position = std::prev(list.end());
+      index_.insert(position);
       ++(is_tcp(directed.key) ? counters_.tcp_flows_created : counters_.udp_flows_created);
     } else {
       created = false;
+      position = *found;
     }
-    touch(found->second, now_us, directed.from_first);
-    return *found->second;
+    touch(position, now_us, directed.from_first);
+    return *position;
   }
 
   // find() that also marks the flow used at `now_us` by the packet's sender, as
   // find_or_create() does: one lookup for a packet of a flow that exists.
   Flow* find_and_touch(const DirectedFlowKey& directed, capture::TimestampUs now_us) {
-    auto found = index_.find(directed.key);
-    if (found == index_.end()) return nullptr;
-    touch(found->second, now_us, directed.from_first);
-    return &*found->second;
+    const Position* found = index_.find(directed.key);
+    if (found == nullptr) return nullptr;
+    const auto position = *found;
+    touch(position, now_us, directed.from_first);
+    return &*position;
   }
 
   void erase(const FlowKey& key) {
-    auto found = index_.find(key);
-    if (found == index_.end()) return;
-    lists_[list_index(key, found->second->two_sided())].erase(found->second);
-    index_.erase(found);
+    const Position* found = index_.find(key);
+    if (found == nullptr) return;
+    const auto position = *found;
+    index_.erase(key);  // before the flow holding the key goes
+    lists_[list_index(key, position->two_sided())].erase(position);
   }
 
   // Calls `on_expire(Flow&)` for, then forgets, every flow idle for longer than its
@@ -137,11 +142,15 @@ class FlowTable {
   using Position = typename std::list<Flow>::iterator;
 
   void touch(Position position, capture::TimestampUs now_us, bool from_first) {
-    auto& from = lists_[list_index(position->key, position->two_sided())];
+    const bool was_two_sided = position->two_sided();
     position->last_seen_us = now_us;
     position->sent[from_first ? 0 : 1] = true;
     auto& to = lists_[list_index(position->key, position->two_sided())];
-    if (&to != &from || std::next(position) != to.end()) to.splice(to.end(), from, position);
+    if (position->two_sided() != was_two_sided) {
+      to.splice(to.end(), lists_[list_index(position->key, was_two_sided)], position);
+    } else if (std::next(position) != to.end()) {
+      to.splice(to.end(), to, position);
+    }
   }
 
   template <typename OnRemove>
@@ -171,7 +180,7 @@ class FlowTable {
   std::size_t max_flows_;
   FlowTimeouts timeouts_;
   std::array<FlowList, 4> lists_;
-  std::unordered_map<FlowKey, typename FlowList::iterator, FlowKeyHash> index_;
+  FlowIndex<Position> index_;  // reads each flow's key through its Position
   FlowTableCounters counters_;
 };
 

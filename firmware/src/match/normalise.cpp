@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -125,13 +126,35 @@ void decode(std::string_view text, TextForm form, bool enabled, NormalisedText& 
   }
 }
 
+// What NFKC and case folding make of an ASCII byte, as emit_code_point() writes it.
+char fold_ascii(char c) { return is_control(static_cast<unsigned char>(c)) ? ' ' : lower_ascii(c); }
+
+// Where the run of ASCII bytes from text[from] on that utf8proc need not see ends:
+// every byte of it is followed by another ASCII byte or ends the text. The last ASCII
+// byte before a non-ASCII one is left out, as a combining mark may follow it ("e" +
+// U+0301 composes to "é").
+std::size_t ascii_run_end(const std::string& text, std::size_t from) {
+  std::size_t end = from;
+  while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80) ++end;
+  return end < text.size() && end > from ? end - 1 : end;
+}
+
+// Stage 2's fast path (issue 9: most text on the wire is ASCII): in.text[from, to),
+// ASCII all of it, folded a run at a time instead of a code point at a time.
+void append_ascii(const NormalisedText& in, std::size_t from, std::size_t to, NormalisedText& out) {
+  const std::size_t at = out.text.size();
+  out.text.resize(at + (to - from));
+  for (std::size_t k = from; k < to; ++k) out.text[at + (k - from)] = fold_ascii(in.text[k]);
+  out.origin.insert(out.origin.end(), in.origin.begin() + static_cast<std::ptrdiff_t>(from),
+                    in.origin.begin() + static_cast<std::ptrdiff_t>(to));
+}
+
 // How a code point that survived NFKC and case folding is written out: ASCII
 // separators for every space, punctuation mark and symbol, so that word
 // boundaries (pattern.cpp) are plain ASCII tests in every script.
 void emit_code_point(utf8proc_int32_t code_point, std::uint32_t origin, NormalisedText& out) {
   if (code_point < 0x80) {
-    const auto byte = static_cast<unsigned char>(code_point);
-    push(out, is_control(byte) ? ' ' : lower_ascii(static_cast<char>(byte)), origin);
+    push(out, fold_ascii(static_cast<char>(code_point)), origin);
     return;
   }
   switch (code_point) {
@@ -178,13 +201,14 @@ void unicode(const NormalisedText& in, bool strip_marks, NormalisedText& out) {
   std::array<utf8proc_int32_t, kMaxRunCodepoints> run{};
   utf8proc_ssize_t i = 0;
   while (i < size) {
-    const std::uint32_t origin = in.origin[static_cast<std::size_t>(i)];
-    // Fast path: ASCII not followed by a possible combining mark.
-    if (bytes[i] < 0x80 && (i + 1 == size || bytes[i + 1] < 0x80)) {
-      emit_code_point(bytes[i], origin, out);
-      ++i;
+    const auto ascii_end =
+        static_cast<utf8proc_ssize_t>(ascii_run_end(in.text, static_cast<std::size_t>(i)));
+    if (ascii_end > i) {
+      append_ascii(in, static_cast<std::size_t>(i), static_cast<std::size_t>(ascii_end), out);
+      i = ascii_end;
       continue;
     }
+    const std::uint32_t origin = in.origin[static_cast<std::size_t>(i)];
     utf8proc_int32_t code_point = 0;
     const utf8proc_ssize_t length = utf8proc_iterate(bytes + i, size - i, &code_point);
     if (length <= 0) {
@@ -325,11 +349,15 @@ char leet_letter(char c) {
   }
 }
 
+bool has_hex_pair_after(const std::string& text, std::size_t i) {
+  return i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0;
+}
+
 // "%2F" left in text that was not URL-decoded is punctuation (pattern.cpp treats it
-// so): its digits are not leetspeak and its letters not a repeat.
-bool is_percent_escape(const std::string& text, std::size_t i) {
-  return text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-         hex_value(text[i + 2]) >= 0;
+// so): its digits are not leetspeak and its letters not a repeat. Stages 4 to 6 ask
+// this of every byte: the '%' test is inline, the rest is rare.
+inline bool is_percent_escape(const std::string& text, std::size_t i) {
+  return text[i] == '%' && has_hex_pair_after(text, i);
 }
 
 bool is_leet_token_byte(unsigned char byte) {

@@ -67,6 +67,17 @@ TEST(HtmlTextTest, BrokenMarkupEndsCleanly) {
   EXPECT_EQ(html_to_text("<!-- open comment"), "");
 }
 
+// Text is taken a run at a time between '&' and '<' (issue 9); spaces are the "C"
+// locale's six, collapsed and trimmed, and a UTF-8 no-break space is a letter's byte.
+TEST(HtmlTextTest, WhitespaceRunsCollapseAcrossTextReferencesAndTags) {
+  EXPECT_EQ(html_to_text(" \t\n\v\f\r one \r\n two\t&amp;\nthree<b> four </b>five  "),
+            "one two & three four five");
+  EXPECT_EQ(html_to_text("no\xc2\xa0"
+                         "break &lt;&gt;x&y; AT&T<i>s</i>"),
+            "no\xc2\xa0"
+            "break <>x&y; AT&Ts");
+}
+
 TEST(HtmlTextTest, CharacterReferences) {
   EXPECT_EQ(decode_html_entities("caf&eacute; &#233; &#xE9; &lt;b&gt; &unknown; &#0; AT&T"),
             "caf\xC3\xA9 \xC3\xA9 \xC3\xA9 <b> &unknown; \xEF\xBF\xBD AT&T");

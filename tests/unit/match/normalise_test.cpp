@@ -1,5 +1,6 @@
 #include "match/normalise.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,49 @@ TEST(Normalise, FormOfObservationKinds) {
   EXPECT_EQ(text_form_of(ObservationKind::http_url), TextForm::url);
   EXPECT_EQ(text_form_of(ObservationKind::http_search), TextForm::plain);
   EXPECT_EQ(text_form_of(ObservationKind::http_body), TextForm::plain);
+}
+
+// Stage 2 folds runs of ASCII itself and hands utf8proc only the rest (issue 9). An
+// ASCII byte followed by a combining mark takes utf8proc's path; with marks removed
+// the two paths must give every ASCII byte the same text.
+TEST(Normalise, AsciiFastPathAgreesWithUtf8procForEveryByte) {
+  const std::string acute = "\xcc\x81";  // U+0301, combining: stripped with kAccents
+  for (int byte = 0; byte < 0x80; ++byte) {
+    const std::string ascii(1, static_cast<char>(byte));
+    const std::string fast = normalise(ascii + "x", TextForm::plain, kAccents);
+    const std::string slow = normalise(ascii + acute + "x", TextForm::plain, kAccents);
+    EXPECT_EQ(fast, slow) << "byte " << byte;
+  }
+}
+
+// Mixed text, runs of ASCII between composed and decomposed letters, a control byte,
+// curly quotes, a ligature and a byte that is not UTF-8: text and origins as the
+// code-point-at-a-time stage 2 gave them before the fast path.
+TEST(Normalise, MixedTextKeepsItsFormAndOriginsThroughTheAsciiFastPath) {
+  const std::string text =
+      "Caf\xc3\xa9 CAFE\xcc\x81 na\xc3\xafve\x01TAB\there \xe2\x80\x9cQuoted\xe2\x80\x9d "
+      "\xef\xac\x81ne \xff"
+      "END e\xcc\x81";
+  NormalisedText accents_kept;
+  normalise_into(text, TextForm::plain, 0, accents_kept);
+  EXPECT_EQ(accents_kept.text,
+            "caf\xc3\xa9 caf\xc3\xa9 na\xc3\xafve tab here  quoted  fine \xff"
+            "end \xc3\xa9");
+  EXPECT_EQ(accents_kept.origin,
+            (std::vector<std::uint32_t>{0,  1,  2,  3,  3,  5,  6,  7,  8,  9,  9,  12, 13,
+                                        14, 15, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                                        27, 28, 29, 32, 33, 34, 35, 36, 37, 38, 41, 42, 42,
+                                        45, 46, 47, 48, 49, 50, 51, 52, 53, 53}));
+  NormalisedText accents_removed;
+  normalise_into(text, TextForm::plain, kAccents, accents_removed);
+  EXPECT_EQ(accents_removed.text,
+            "cafe cafe naive tab here  quoted  fine \xff"
+            "end e");
+  EXPECT_EQ(
+      accents_removed.origin,
+      (std::vector<std::uint32_t>{0,  1,  2,  3,  5,  6,  7,  8,  9,  12, 13, 14, 15, 17, 18,
+                                  19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 32, 33, 34, 35,
+                                  36, 37, 38, 41, 42, 42, 45, 46, 47, 48, 49, 50, 51, 52, 53}));
 }
 
 // The matcher shares stages 1 and 2 between passes: the halves must add up to the
