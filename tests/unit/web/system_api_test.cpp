@@ -31,21 +31,6 @@ class SystemApiTest : public testing::ApiTest {
     ApiTest::TearDown();
   }
 
-  void sign_in_as(store::Role role, const std::string& username) {
-    {
-      auto db = store::Database::open(data_dir_);
-      ASSERT_TRUE(store::Accounts(**db)
-                      .create_user({username, "Terry Tech", role, std::string(kPassword)})
-                      .ok());
-    }
-    const Response login =
-        call("POST", "/api/login", {{"username", username}, {"password", kPassword}});
-    ASSERT_EQ(login.status, 200) << login.body;
-    for (const auto& [name, value] : login.headers) {
-      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
-    }
-  }
-
   static nlohmann::json relay_on(std::uint16_t port) {
     return {{"host", "127.0.0.1"},
             {"port", port},
