@@ -105,7 +105,8 @@ fi
 . "$figures"
 mix_bytes=$(stat -c %s "$mix")
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-ratio() { echo "scale=0; 100 * $1 / $2" | bc; }
+# awk, not bc: the figures may be printed as 1.47e+06, which bc cannot read.
+ratio() { awk -v part="$1" -v whole="$2" 'BEGIN { printf "%.0f", 100 * part / whole }'; }
 row() { printf '%-52s %s\n' "$1" "$2"; }
 echo
 echo "hallmonitor issue 9 figures — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $load"
@@ -120,7 +121,7 @@ row "pipeline, 2 workers" "$(printf '%.3f Gbit/s  %.0f packets/s  (%s%% of floor
 row "packets past the bypass (1 worker)" "$(printf '%.0f of %.0f' "$w1_bypassed_packets" "$w1_replay_w1_packets")"
 if [ -n "${cg_capture_ir:-}" ]; then
   packets=$cg_replay_w1_packets
-  per() { echo "scale=0; $1 / $packets" | bc; }
+  per() { awk -v total="$1" -v packets="$packets" 'BEGIN { printf "%.0f", total / packets }'; }
   row "instructions/packet, capture thread (callgrind)" "$(per "$cg_capture_ir")  (of which libpcap file read $(per "$cg_floor_ir"))"
   row "instructions/packet, worker" "$(per "$cg_worker_ir")"
   row "instructions/packet, capture thread without file read" "$(per "$((cg_capture_ir - cg_floor_ir))")"
