@@ -43,15 +43,6 @@ std::optional<store::CaptureRepository::Cursor> parse_cursor(std::string_view te
 }
 
 // RFC 3339 in UTC; the browser shows it in the school's local time.
-std::string iso_time(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 nlohmann::json optional_time(std::int64_t ts_us) {
   return ts_us == 0 ? nlohmann::json() : nlohmann::json(iso_time(ts_us));
 }

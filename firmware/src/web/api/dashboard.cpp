@@ -35,15 +35,6 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return value;
 }
 
-std::string iso_time(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 nlohmann::json counts_json(const store::ConcernCounts& counts) {
   nlohmann::json severities = nlohmann::json::array();
   for (int level = 5; level >= 1; --level) {

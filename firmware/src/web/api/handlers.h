@@ -106,6 +106,12 @@ std::optional<Response> audit_before_showing(ApiContext& context, std::string_vi
                                              const std::string& detail, std::string_view what);
 // 400 "That was not saved: <why>." for a change the store refused.
 Response not_saved(const std::string& why);
+// A UTC time as the API gives every time: ISO 8601 to the second ("2026-03-02T09:12:07Z").
+std::string iso_time(std::int64_t ts_us);
+// The same from seconds since 1970 (a bundle's manifest, the library history): a
+// bundle's bytes set these, so they are not multiplied into microseconds, where a
+// hostile value would overflow.
+std::string iso_time_of_seconds(std::int64_t unix_seconds);
 
 // The public view of an account (never its password data).
 nlohmann::json user_json(const store::User& user);

@@ -22,15 +22,6 @@ namespace {
 
 constexpr std::size_t kMaxCapturesPerRequest = 100;
 
-std::string iso_time(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 nlohmann::json time_or_null(std::int64_t ts_us) {
   return ts_us == 0 ? nlohmann::json() : nlohmann::json(iso_time(ts_us));
 }

@@ -26,15 +26,6 @@ bool may_edit_library(const store::User& user) {
   return store::allows(user.role, store::Permission::edit_library);
 }
 
-std::string iso_time(std::int64_t unix_seconds) {
-  const auto seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 // The base library (the active bundle, or the starter library when none is active or
 // the active one cannot be used, as the daemon does), compiled once per edition and
 // shared by requests.
@@ -145,7 +136,7 @@ nlohmann::json active_json(const Libraries& libraries, const std::filesystem::pa
                                    bytes) &&
         !library::parse_bundle(bytes, bundle)) {
       json["publisher"] = bundle.manifest.publisher;
-      json["created"] = iso_time(bundle.manifest.created_unix);
+      json["created"] = iso_time_of_seconds(bundle.manifest.created_unix);
     }
   }
   return json;
@@ -204,7 +195,7 @@ Response library_overview(ApiContext& context) {
   nlohmann::json history = nlohmann::json::array();
   if (auto events = library::read_history(context.data_dir)) {
     for (auto it = events->rbegin(); it != events->rend() && history.size() < kHistoryShown; ++it) {
-      history.push_back({{"time", iso_time(it->time_unix)},
+      history.push_back({{"time", iso_time_of_seconds(it->time_unix)},
                          {"action", it->action},
                          {"version", it->version},
                          {"previous", it->previous},

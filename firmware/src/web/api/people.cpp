@@ -27,15 +27,6 @@ namespace {
 // pupils with a handful of columns. A bigger school exports only the columns it maps.
 constexpr std::size_t kPreviewRows = 500;
 
-std::string iso_time(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 std::optional<std::int64_t> positive_id(const std::string& text) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -35,15 +35,6 @@ constexpr std::int64_t kMicros = 1'000'000;
 // When this process started: the daemon's uptime.
 const std::int64_t kProcessStartUs = store::now_us();
 
-std::string iso(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / kMicros);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 std::string_view mode_name(store::CaptureStatus::Mode mode) {
   switch (mode) {
     case store::CaptureStatus::Mode::live: return "live";
@@ -114,8 +105,8 @@ nlohmann::json capture_json(std::int64_t now, std::int64_t window_seconds) {
           {"devices", snap.devices_total},
           {"devices_recent", snap.devices_recent},
           {"window_seconds", snap.window_seconds},
-          {"last_packet",
-           snap.last_packet_us == 0 ? nlohmann::json() : nlohmann::json(iso(snap.last_packet_us))},
+          {"last_packet", snap.last_packet_us == 0 ? nlohmann::json()
+                                                   : nlohmann::json(iso_time(snap.last_packet_us))},
           {"drops",
            {{"ring", snap.ring_drops},
             {"kernel", snap.kernel_drops},
@@ -143,8 +134,9 @@ nlohmann::json storage_json(store::Database& db, const std::filesystem::path& da
   store::Statement captures(db, "SELECT COUNT(*), MIN(ts_us) FROM captures;");
   if (captures.step()) {
     storage["captures"] = captures.column_int(0);
-    storage["oldest_capture"] =
-        captures.column_is_null(1) ? nlohmann::json() : nlohmann::json(iso(captures.column_int(1)));
+    storage["oldest_capture"] = captures.column_is_null(1)
+                                    ? nlohmann::json()
+                                    : nlohmann::json(iso_time(captures.column_int(1)));
   }
   return storage;
 }
@@ -157,7 +149,7 @@ nlohmann::json time_json(std::int64_t now) {
   const int state = ::adjtimex(&clock);
   nlohmann::json synchronised;
   if (state != -1) synchronised = state != TIME_ERROR && (clock.status & STA_UNSYNC) == 0;
-  nlohmann::json time = {{"now", iso(now)}, {"synchronised", synchronised}};
+  nlohmann::json time = {{"now", iso_time(now)}, {"synchronised", synchronised}};
   if (state != -1) time["max_error_ms"] = clock.maxerror / 1000;
   return time;
 }
@@ -171,7 +163,7 @@ nlohmann::json library_json(const std::filesystem::path& data_dir) {
   if (auto events = library::read_history(data_dir)) {
     for (const auto& event : *events) {
       if (event.action != "reject" && event.version == (*active)->version) {
-        library["installed"] = iso(event.time_unix * kMicros);
+        library["installed"] = iso_time_of_seconds(event.time_unix);
         library["publisher"] = event.publisher;
       }
     }
@@ -209,7 +201,7 @@ Response system_overview(ApiContext& context) {
   const auto snap = store::CaptureStatus::instance().snapshot(now, 10);
   const std::string mirror = snap.mode == store::CaptureStatus::Mode::live ? snap.source : "";
   nlohmann::json uptime = {{"daemon_seconds", (now - kProcessStartUs) / kMicros},
-                           {"daemon_started", iso(kProcessStartUs)}};
+                           {"daemon_started", iso_time(kProcessStartUs)}};
   if (const auto box = box_uptime_seconds()) uptime["box_seconds"] = *box;
   return Response::json(200, {{"capture", capture_json(now, 10)},
                               {"interfaces", interfaces_json(mirror)},
