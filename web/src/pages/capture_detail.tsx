@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, can, request, type CaptureDetail, type User } from '../api';
+import { api, can, request, type CaptureDetail, type User } from '../api';
 import { ErrorSummary, SuccessNote } from '../components/field';
+import { useAction } from '../components/use_action';
 import { PageHeading } from '../components/page_heading';
 import { categoryName, localTime, observationKindName, reviewStatusName } from '../wording';
 import { CaptureTable, PageLink, SeverityBadge, StatusBadge } from '../components/capture_table';
@@ -17,14 +18,7 @@ export function CaptureDetailPage({
   onSessionEnded: () => void;
 }) {
   const [capture, setCapture] = useState<CaptureDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  function failed(failure: unknown) {
-    if (failure instanceof ApiError && failure.status === 401) onSessionEnded();
-    else setError((failure as Error).message);
-  }
+  const { error, setError, done, setDone, busy, failed, act } = useAction(onSessionEnded);
 
   useEffect(() => {
     setCapture(null);
@@ -35,17 +29,13 @@ export function CaptureDetailPage({
 
   async function mark(status: 'reviewed' | 'false_positive') {
     if (!capture) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { review } = await api.reviewCapture(capture.id, status);
-      setCapture({ ...capture, review, status: review.status });
-      setDone(status === 'reviewed' ? 'Marked as reviewed.' : 'Marked as a false alarm.');
-    } catch (failure) {
-      failed(failure);
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      async () => {
+        const { review } = await api.reviewCapture(capture.id, status);
+        setCapture({ ...capture, review, status: review.status });
+      },
+      status === 'reviewed' ? 'Marked as reviewed.' : 'Marked as a false alarm.',
+    );
   }
 
   const title = capture ? `${categoryName(capture.category)} capture` : 'Capture';
