@@ -187,6 +187,10 @@ async function printJourney(page, base, session, id) {
       'status: action taken → closed', 'Suicide']) {
       check(printed.includes(words), `the printed record shows "${words}"`);
     }
+    // "Save as PDF": what Chromium writes from the same print layout.
+    const pdf = await page.pdf({ format: 'A4' });
+    check(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 10_000,
+      `the record saves as a PDF from the print layout (${pdf.length} bytes)`);
     await shots(page, 'incident-printed');
   } finally {
     await page.emulateMedia({ media: 'screen' });

@@ -3,7 +3,6 @@
 // metadata only, for every role that may see the dashboard.
 #include <gtest/gtest.h>
 
-#include <ctime>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "store/capture_status.h"
 #include "store/incident_repository.h"
 #include "store/stats_repository.h"
+#include "web/api/handlers.h"
 #include "web/session_keys.h"
 #include "web_fixture.h"
 
@@ -69,15 +69,6 @@ class DashboardApiTest : public testing::ApiTest {
 
   std::string last_body_;
 };
-
-std::string iso(std::int64_t ts_us) {
-  const std::time_t seconds = static_cast<std::time_t>(ts_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 std::int64_t count_of(const nlohmann::json& rows, const std::string& key,
                       const nlohmann::json& value) {
@@ -191,7 +182,7 @@ TEST_F(DashboardApiTest, ReplayingARecordingTheFiguresAreAsOfItsEnd) {
   store::CaptureStatus::instance().start(store::CaptureStatus::Mode::replay, "march.pcap");
   board = dashboard(wall_day, wall_day - 6 * kDay);
   const std::int64_t end = recorded / kMinute * kMinute + kMinute - 1;
-  EXPECT_EQ(board["recording_as_of"], iso(end));
+  EXPECT_EQ(board["recording_as_of"], api::iso_time(end));
   board = dashboard(recording_day, recording_day - 6 * kDay);
   EXPECT_EQ(board["today"]["total"], 1);
   EXPECT_EQ(board["week"]["total"], 2);
