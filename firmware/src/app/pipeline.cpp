@@ -17,6 +17,8 @@ constexpr auto kIdleSleep = std::chrono::microseconds(200);
 // A ring slot's byte buffer is kept for reuse up to this size (a VLAN-tagged
 // full-size Ethernet frame fits): ring_capacity × 1.5 KiB per worker at most.
 constexpr std::size_t kKeptSlotBytes = 1536;
+// A worker keeps at most this many DHCP-named devices between hand-overs to the store.
+constexpr std::size_t kMaxSightingsKept = 1024;
 
 // One request can say the same thing twice: a search's URL (http_url) and its decoded
 // terms (http_search), a form's URL and its body. Observations of one packet share
@@ -189,6 +191,12 @@ void Pipeline::run_worker(Worker& worker) {
     worker.observations.fetch_add(1, std::memory_order_relaxed);
     if (observation.kind == dissect::ObservationKind::dhcp_lease) {
       note_sighting(worker, observation);
+      // A flood of leases for made-up MACs would make note_sighting's search ever
+      // longer: hand them over at once (the store thread's queue bounds and counts them).
+      if (worker.sightings.size() >= kMaxSightingsKept) {
+        writer_.submit_devices(std::move(worker.sightings));
+        worker.sightings = {};
+      }
     }
     const match::Library& library = worker.scanner->library().library();
     for (const match::Hit& hit : worker.scanner->scan(observation)) {

@@ -176,7 +176,10 @@ void CaptureWriter::submit_devices(std::vector<DeviceSighting> sightings) {
   if (sightings.empty()) return;
   {
     std::lock_guard lock(mutex_);
-    if (sightings_.size() >= settings_.max_queue) return;  // a flood of fake DHCP: forget it
+    if (sightings_.size() >= settings_.max_queue) {
+      counters_.device_sightings_dropped += sightings.size();
+      return;
+    }
     sightings_submitted_ += sightings.size();
     sightings_.insert(sightings_.end(), std::make_move_iterator(sightings.begin()),
                       std::make_move_iterator(sightings.end()));

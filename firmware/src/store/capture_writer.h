@@ -55,6 +55,9 @@ struct CaptureWriterCounters {
   // was made, not only by this process (settings key store.captures_unstored_disk_full).
   std::uint64_t captures_unstored_disk_full = 0;
   std::uint64_t batches = 0;
+  // DHCP sightings not kept because max_queue of them already waited (a flood of
+  // leases for made-up MACs): the devices' names wait for their next lease.
+  std::uint64_t device_sightings_dropped = 0;
 };
 
 // The store's health as the writer last saw it. A full disk: captures are not stored

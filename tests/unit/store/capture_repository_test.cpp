@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -191,6 +193,23 @@ TEST_F(CaptureStoreTest, WriterDropsAndCountsBeyondItsQueueBound) {
   const auto counters = (*writer)->counters();
   EXPECT_EQ(counters.captures_stored + counters.store_queue_full, 50U);
   EXPECT_GT(counters.store_queue_full, 0U);
+}
+
+TEST_F(CaptureStoreTest, WriterDropsAndCountsDhcpSightingsBeyondItsQueueBound) {
+  auto writer =
+      CaptureWriter::start(dir_, CaptureWriterSettings{1000, std::chrono::seconds(30), 5});
+  ASSERT_TRUE(writer);
+  // A flood of leases for made-up MACs: the first is always kept, and once 5 wait the
+  // rest are dropped and counted, not queued without bound.
+  for (int i = 0; i < 50; ++i) {
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "02:00:00:00:00:%02x", i);
+    (*writer)->submit_devices({DeviceSighting{mac, "tablet", 1'000'000, 1'000'000}});
+  }
+  (*writer)->stop();
+  const auto dropped = (*writer)->counters().device_sightings_dropped;
+  EXPECT_GT(dropped, 0U);
+  EXPECT_LT(dropped, 50U);
 }
 
 }  // namespace
