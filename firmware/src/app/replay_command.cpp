@@ -142,6 +142,9 @@ int run_replay_command(int argc, char** argv) {
     std::cerr << "hallmonitor replay: " << stats.error() << '\n';
     return 1;
   }
+  // Alerts run beside the replay, as they do beside live capture: a replayed concern
+  // reaches the DSL's inbox the same way (issue 7).
+  auto alerts = start_alerts(options.data_dir);
   const std::uint64_t unstored_before = (*writer)->counters().captures_unstored_disk_full;
   PipelineSettings settings;
   settings.workers = options.workers;
@@ -162,6 +165,7 @@ int run_replay_command(int argc, char** argv) {
   pipeline.finish();
   (*writer)->stop();
   (*stats)->stop();
+  if (alerts) alerts->run_pass_now();  // the last captures' alerts before the summary
   const PipelineCounters counters = pipeline.counters();
   const store::CaptureWriterCounters stored = (*writer)->counters();
   std::cerr << "hallmonitor replay: " << counters.packets_in << " packets, "
@@ -187,6 +191,7 @@ int run_replay_command(int argc, char** argv) {
   if (!options.serve) {
     return unstored > 0 ? 1 : 0;
   }
+  // With --serve, the alerts keep going: digests, retries, the scheduled reports.
   auto web = start_web_ui(options.data_dir, options.web);
   if (!web) {
     std::cerr << "hallmonitor replay: " << web.error() << '\n';
@@ -194,6 +199,7 @@ int run_replay_command(int argc, char** argv) {
   }
   wait_for_termination_signal();
   std::cerr << "hallmonitor replay: stopping the web UI\n";
+  if (alerts) alerts->stop();
   (*web)->stop();
   return 0;
 }

@@ -101,6 +101,7 @@ int run_daemon_command(int argc, char** argv) {
     std::cerr << "hallmonitor run: " << writer.error() << '\n';
     return 1;
   }
+  auto alerts = start_alerts(settings.data_dir);
   // The hourly retention purge, on its own connection (README "Retention").
   store::RetentionPurger purger(settings.data_dir, store::kPurgeInterval);
   auto web = start_web_ui(
@@ -177,6 +178,7 @@ int run_daemon_command(int argc, char** argv) {
   if (watcher) watcher->stop();
   pipeline.finish();
   (*writer)->stop();
+  if (alerts) alerts->stop();
   (*stats)->stop();
   (*web)->stop();
   const PipelineCounters counters = pipeline.counters();

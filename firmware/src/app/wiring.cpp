@@ -126,6 +126,15 @@ void ActiveLibraryWatcher::run() {
   }
 }
 
+std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir) {
+  auto service = alerts::AlertService::start(data_dir);
+  if (!service) {
+    std::cerr << "hallmonitor: alerts are not running: " << service.error() << '\n';
+    return nullptr;
+  }
+  return std::move(*service);
+}
+
 Result<std::unique_ptr<web::Server>> start_web_ui(const std::filesystem::path& data_dir,
                                                   const WebEndpoint& endpoint) {
   std::string setup_code;

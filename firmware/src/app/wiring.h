@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "alerts/alert_service.h"
 #include "base/result.h"
 #include "match/matcher.h"
 #include "web/server.h"
@@ -56,6 +57,10 @@ class ActiveLibraryWatcher {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// Starts the alerts' thread (alerts/alert_service.h) with the scheduled reports on it.
+// A failure is reported and the box goes on watching without alerts (nullptr).
+std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir);
 
 struct WebEndpoint {
   std::string address;

@@ -179,6 +179,17 @@ Result<std::string> format_message(const MailMessage& message) {
     return error(*problem);
   }
   if (auto problem = header_text_problem(message.subject, "The subject")) return error(*problem);
+  for (const MailAttachment& attachment : message.attachments) {
+    const bool plain_name = !attachment.filename.empty() && is_ascii(attachment.filename) &&
+                            attachment.filename.find_first_of("\"\\/") == std::string::npos;
+    if (!plain_name || header_text_problem(attachment.filename, "A file's name")) {
+      return error("An attached file's name must be plain ASCII without quotes or slashes.");
+    }
+    if (attachment.content_type.find_first_of("\r\n\"") != std::string::npos ||
+        attachment.content_type.find('/') == std::string::npos) {
+      return error("An attached file's type must look like application/pdf.");
+    }
+  }
   if (!message.message_id.empty() && !valid_address(message.message_id)) {
     return error("The message id must look like an address (id@domain).");
   }
@@ -203,11 +214,32 @@ Result<std::string> format_message(const MailMessage& message) {
   text += "Subject: " + encode_header_text(message.subject) + "\r\n";
   text += "Message-ID: <" + message_id + ">\r\n";
   text += "MIME-Version: 1.0\r\n";
-  text += "Content-Type: text/plain; charset=UTF-8\r\n";
-  text += "Content-Transfer-Encoding: base64\r\n";
   text += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no auto-replies to the box
-  text += "\r\n";
+  constexpr std::string_view kTextPart =
+      "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  if (message.attachments.empty()) {
+    text += kTextPart;
+    text += encode_body(message.body);
+    return text;
+  }
+  // RFC 2046 §5.1: the boundary must not occur in any part; base64 never makes "=_".
+  const std::string boundary = "=_hallmonitor_" + crypto::to_hex(crypto::random_bytes(12));
+  text += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  text += "--" + boundary + "\r\n";
+  text += kTextPart;
   text += encode_body(message.body);
+  for (const MailAttachment& attachment : message.attachments) {
+    text += "--" + boundary + "\r\n";
+    text += "Content-Type: " + attachment.content_type + "\r\n";
+    text += "Content-Transfer-Encoding: base64\r\n";
+    text += "Content-Disposition: attachment; filename=\"" + attachment.filename + "\"\r\n\r\n";
+    const std::string encoded = base64(attachment.bytes);
+    for (std::size_t i = 0; i < encoded.size(); i += 76) {
+      text += encoded.substr(i, 76);
+      text += "\r\n";
+    }
+  }
+  text += "--" + boundary + "--\r\n";
   return text;
 }
 

@@ -13,6 +13,13 @@ namespace hm::mail {
 // One email as the box writes it: plain text, UTF-8. Every field may come from a
 // setting a person typed (the school's name, an address), so format_message() refuses
 // anything that could end a header early (header injection) instead of cleaning it.
+// A file sent with the email (a report's PDF). Its name is checked like header text.
+struct MailAttachment {
+  std::string filename;      // e.g. weekly-report-2026-11-16.pdf
+  std::string content_type;  // e.g. application/pdf
+  std::string bytes;
+};
+
 struct MailMessage {
   std::string from_address;  // e.g. hallmonitor@school.example
   std::string from_name;     // e.g. "St Mary's Primary – hallmonitor" (may be non-ASCII)
@@ -21,6 +28,7 @@ struct MailMessage {
   std::string body;            // plain text; line ends are normalised to CRLF
   std::int64_t date_unix = 0;  // seconds since the epoch; 0: now
   std::string message_id;      // without <>; empty: made from random bytes and the domain
+  std::vector<MailAttachment> attachments;  // none: a single text/plain part
 };
 
 // Whether `address` is a plain addr-spec (local@domain) a mail server will take:
@@ -39,7 +47,8 @@ std::string encode_header_text(std::string_view text);
 
 // The message as RFC 5322 text with CRLF line ends, ready for SMTP's DATA: Date, From,
 // To, Subject, Message-ID, MIME headers, and the body in base64 (any UTF-8, and no line
-// that SMTP could read as the end of the data). Refuses bad addresses and header text
+// that SMTP could read as the end of the data); with attachments, multipart/mixed with
+// each file in base64. Refuses bad addresses and header text
 // with line breaks, saying which field.
 Result<std::string> format_message(const MailMessage& message);
 

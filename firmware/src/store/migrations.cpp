@@ -445,6 +445,103 @@ CREATE INDEX captures_serious ON captures (ts_us, severity, client_mac, client_i
 CREATE INDEX captures_waiting_serious ON captures (ts_us)
   WHERE review_status = 'new' AND severity >= 4;
 )sql"},
+    Migration{10, "alerts: trigger rules, alerts grouped by device and category, the outbox, reports",
+              R"sql(
+-- Who is told about which captures, and how fast (issue 7). A capture is checked
+-- against every enabled rule; an immediate rule wins over a digest rule.
+CREATE TABLE alert_rules (
+  id                 INTEGER PRIMARY KEY,
+  name               TEXT NOT NULL,
+  enabled            INTEGER NOT NULL DEFAULT 1,
+  min_severity       INTEGER NOT NULL CHECK (min_severity BETWEEN 1 AND 5),
+  categories         TEXT NOT NULL DEFAULT '',  -- comma-separated ids; empty: every category
+  group_ids          TEXT NOT NULL DEFAULT '',  -- comma-separated; empty: anyone
+  repeat_count       INTEGER NOT NULL DEFAULT 1 CHECK (repeat_count BETWEEN 1 AND 1000),
+  repeat_window_s    INTEGER NOT NULL DEFAULT 0,
+  active_from_minute INTEGER,  -- local time of day the rule applies from (NULL: all day)
+  active_to_minute   INTEGER,
+  term_time_only     INTEGER NOT NULL DEFAULT 0,
+  quiet_from_minute  INTEGER,  -- emails held from … to … (local), NULL: never held
+  quiet_to_minute    INTEGER,
+  delivery           TEXT NOT NULL CHECK (delivery IN ('immediate', 'digest')),
+  recipients         TEXT NOT NULL,  -- comma-separated: "dsl" or email addresses
+  created_us         INTEGER NOT NULL,
+  updated_us         INTEGER NOT NULL
+);
+
+-- One alert per device and category while its captures keep coming within the
+-- grouping window: the first capture makes the email, later ones join it.
+CREATE TABLE alerts (
+  id               INTEGER PRIMARY KEY,
+  rule_id          INTEGER,  -- NULL: a group's alert profile asked for it
+  rule_name        TEXT NOT NULL,
+  device           TEXT NOT NULL,  -- MAC, or the IP address when no MAC was seen
+  category         TEXT NOT NULL,
+  group_name       TEXT NOT NULL DEFAULT '',  -- the holder's group then (no one's name)
+  max_severity     INTEGER NOT NULL,
+  delivery         TEXT NOT NULL,
+  recipients       TEXT NOT NULL,
+  first_capture_id INTEGER NOT NULL,
+  first_ts_us      INTEGER NOT NULL,
+  last_ts_us       INTEGER NOT NULL,
+  capture_count    INTEGER NOT NULL DEFAULT 1,
+  created_us       INTEGER NOT NULL,
+  outbox_id        INTEGER,  -- the email that told someone (immediate, or the digest's)
+  digested_us      INTEGER   -- digest alerts: when a digest took them
+);
+CREATE INDEX alerts_by_device ON alerts (device, category, last_ts_us);
+CREATE INDEX alerts_waiting_for_digest ON alerts (created_us) WHERE delivery = 'digest'
+  AND digested_us IS NULL;
+CREATE TABLE alert_captures (
+  capture_id INTEGER PRIMARY KEY,
+  alert_id   INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE
+);
+
+-- Every email the box sends, written before it is sent: a mail server outage or a
+-- restart delays a message but never loses it, and a sent one is never sent again.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT NOT NULL,  -- alert, digest, report
+  recipients      TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  attachment_name TEXT,
+  attachment      BLOB,
+  message_id      TEXT NOT NULL,
+  created_us      INTEGER NOT NULL,
+  next_attempt_us INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  state           TEXT NOT NULL CHECK (state IN ('queued', 'retrying', 'sent', 'failed')),
+  last_answer     TEXT NOT NULL DEFAULT '',
+  sent_us         INTEGER
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_us) WHERE state IN ('queued', 'retrying');
+CREATE INDEX outbox_by_time ON outbox (created_us DESC);
+
+-- Reports made on schedule or on demand. Never with pupils' names (those are only
+-- put in a report downloaded by someone who may open them, and that one is not kept).
+CREATE TABLE reports (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,  -- weekly, termly, digest, custom
+  from_us    INTEGER NOT NULL,
+  to_us      INTEGER NOT NULL,
+  created_us INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  pdf        BLOB NOT NULL
+);
+CREATE INDEX reports_by_time ON reports (created_us DESC);
+
+-- The defaults a school starts with (KCSiE: act on a serious concern at once).
+-- Quiet hours are off: the DSL decides whether to hold the night's emails.
+INSERT INTO alert_rules (name, min_severity, categories, delivery, recipients, created_us,
+                         updated_us)
+  VALUES ('Severity 5 in any category: tell the DSL at once', 5, '', 'immediate', 'dsl', 0, 0),
+         ('Severity 4 or above in the most serious categories: tell the DSL at once', 4,
+          'suicide,self-harm,child-sexual-exploitation,grooming,extremism', 'immediate', 'dsl',
+          0, 0),
+         ('Everything else: in the daily digest', 1, '', 'digest', 'dsl', 0, 0);
+)sql"},
 };
 
 }  // namespace

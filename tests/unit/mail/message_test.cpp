@@ -187,5 +187,39 @@ TEST(MailMessage, MakesADateAndMessageIdWhenNotGiven) {
   EXPECT_NE(first->find("Date: "), std::string::npos);
 }
 
+TEST(MailMessage, AnAttachmentMakesAMultipartMessageWithTheFileInBase64) {
+  MailMessage message = sample();
+  const std::string pdf = "%PDF-1.5\n" + std::string(200, '\x01') + "\n%%EOF";
+  message.attachments.push_back({"weekly-report-2026-11-16.pdf", "application/pdf", pdf});
+  auto text = format_message(message);
+  ASSERT_TRUE(text) << text.error();
+  const auto boundary_at = text->find("multipart/mixed; boundary=\"");
+  ASSERT_NE(boundary_at, std::string::npos);
+  const auto start = boundary_at + 27;
+  const std::string boundary = text->substr(start, text->find('"', start) - start);
+  EXPECT_NE(text->find("--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8"),
+            std::string::npos);
+  const auto file_header =
+      text->find("Content-Disposition: attachment; filename=\"weekly-report-2026-11-16.pdf\"");
+  ASSERT_NE(file_header, std::string::npos);
+  const auto file_start = text->find("\r\n\r\n", file_header) + 4;
+  const auto file_end = text->find("--" + boundary + "--", file_start);
+  ASSERT_NE(file_end, std::string::npos) << "the closing boundary";
+  std::string encoded = text->substr(file_start, file_end - file_start);
+  std::erase(encoded, '\r');
+  std::erase(encoded, '\n');
+  EXPECT_EQ(decode_base64(encoded), pdf);
+}
+
+TEST(MailMessage, RefusesAnAttachmentNameThatCouldBreakItsHeader) {
+  MailMessage message = sample();
+  message.attachments.push_back({"report\".pdf\r\nX-Evil: 1", "application/pdf", "x"});
+  EXPECT_FALSE(format_message(message));
+  message.attachments = {{"../report.pdf", "application/pdf", "x"}};
+  EXPECT_FALSE(format_message(message));
+  message.attachments = {{"report.pdf", "application/pdf\r\nX-Evil: 1", "x"}};
+  EXPECT_FALSE(format_message(message));
+}
+
 }  // namespace
 }  // namespace hm::mail

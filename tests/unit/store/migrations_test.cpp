@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,20 @@ namespace {
 
 // Rows for tables whose constraints a generic row would break, as INSERT statements.
 // The generic row (below) fits every table so far.
-const std::map<std::string, std::string> kRepresentativeRows = {};
+const std::map<std::string, std::string> kRepresentativeRows = {
+    {"alert_rules",
+     "INSERT INTO alert_rules (name, min_severity, delivery, recipients, created_us, updated_us) "
+     "VALUES ('x', 3, 'digest', 'dsl', 1, 1);"},
+    {"outbox",
+     "INSERT INTO outbox (kind, recipients, subject, body, message_id, created_us, "
+     "next_attempt_us, state) VALUES ('alert', 'dsl', 'x', 'x', 'x@y', 1, 1, 'queued');"},
+};
+
+// Sums kept by triggers as other tables' rows are written (migration 9): the generic
+// rows of those other tables change them, so their rows are not compared here;
+// dashboard_queries_test checks them against counting every row.
+const std::set<std::string> kKeptByTriggers = {"capture_hours", "capture_review_counts",
+                                               "visibility_hours"};
 
 struct Column {
   std::string name;
@@ -153,6 +167,7 @@ TEST_F(MigrationsTest, EveryEarlierVersionMigratesToTheLatestWithItsDataIntact) 
 
     // Each row put in at version k is still there, its values unchanged.
     for (const auto& [table, table_columns] : fixture) {
+      if (kKeptByTriggers.count(table) != 0) continue;
       if (kRepresentativeRows.count(table) != 0) {
         Statement count(**db, "SELECT count(*) FROM " + table + ";");
         ASSERT_TRUE(count.step());
