@@ -52,7 +52,9 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
 endif()
 # Used by postinst (systemd-sysusers, systemd-tmpfiles, systemctl) and the scripts
 # (usb-library-import: mount; show-setup-code: runuser, ip).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, util-linux, mount, iproute2")
+# fonts-dejavu-core: the font the PDF reports are drawn in (fontconfig finds no font
+# on a minbase image otherwise, and pango would draw empty boxes).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, util-linux, mount, iproute2, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd-resolved, systemd-timesyncd")
 # The box gets the stripped binary (a quarter of the size); build-arm64/ keeps the
 # symbols for reading a crash.
