@@ -144,7 +144,7 @@ int run_replay_command(int argc, char** argv) {
   }
   // Alerts run beside the replay, as they do beside live capture: a replayed concern
   // reaches the DSL's inbox the same way (issue 7).
-  auto alerts = start_alerts(options.data_dir);
+  auto alerts = start_alerts(options.data_dir, /*scheduled_reports=*/false);
   const std::uint64_t unstored_before = (*writer)->counters().captures_unstored_disk_full;
   PipelineSettings settings;
   settings.workers = options.workers;

@@ -101,7 +101,7 @@ int run_daemon_command(int argc, char** argv) {
     std::cerr << "hallmonitor run: " << writer.error() << '\n';
     return 1;
   }
-  auto alerts = start_alerts(settings.data_dir);
+  auto alerts = start_alerts(settings.data_dir, /*scheduled_reports=*/true);
   // The hourly retention purge, on its own connection (README "Retention").
   store::RetentionPurger purger(settings.data_dir, store::kPurgeInterval);
   auto web = start_web_ui(

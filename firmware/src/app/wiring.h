@@ -58,9 +58,11 @@ class ActiveLibraryWatcher {
   std::thread thread_;
 };
 
-// Starts the alerts' thread (alerts/alert_service.h) with the scheduled reports on it.
+// Starts the alerts' thread (alerts/alert_service.h), with the scheduled reports on it
+// when `scheduled_reports` (live capture: a replay's recording has no "last week").
 // A failure is reported and the box goes on watching without alerts (nullptr).
-std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir);
+std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir,
+                                                   bool scheduled_reports);
 
 struct WebEndpoint {
   std::string address;

@@ -1,6 +1,7 @@
 #include "store/dashboard_queries.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace hm::store {
 
@@ -110,16 +111,22 @@ ReviewTimes review_times(Database& db, TimeUs since_us) {
 
 std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us,
                                                    std::size_t limit) {
+  return most_concerning_devices(db, since_us, std::numeric_limits<TimeUs>::max(), limit);
+}
+
+std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us, TimeUs until_us,
+                                                   std::size_t limit) {
   // A device is its MAC address where one was seen, else its IP address. The partial
   // index captures_serious holds exactly the rows counted and covers the query (named,
   // so that a change that stops it answering fails rather than reading every capture).
   Statement query(db,
                   "SELECT coalesce(client_mac, ''), max(client_ip), count(*), "
                   "count(*) AS serious, max(severity) FROM captures INDEXED BY captures_serious "
-                  "WHERE severity >= 4 AND ts_us >= ?1 GROUP BY coalesce(client_mac, client_ip) "
+                  "WHERE severity >= 4 AND ts_us >= ?1 AND ts_us < ?3 "
+                  "GROUP BY coalesce(client_mac, client_ip) "
                   "ORDER BY serious DESC, max(severity) DESC, coalesce(client_mac, client_ip) "
                   "LIMIT ?2;");
-  query.bind(1, since_us).bind(2, static_cast<std::int64_t>(limit));
+  query.bind(1, since_us).bind(2, static_cast<std::int64_t>(limit)).bind(3, until_us);
   std::vector<DeviceConcern> devices;
   while (query.step()) {
     devices.push_back({query.column_text(0), query.column_text(1), query.column_int(2),
@@ -129,24 +136,30 @@ std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us
 }
 
 std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, std::size_t limit) {
+  return most_concerning_groups(db, since_us, std::numeric_limits<TimeUs>::max(), limit);
+}
+
+std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, TimeUs until_us,
+                                                 std::size_t limit) {
   // Each serious capture (from captures_serious) finds the assignment its device had
   // at the time; they are counted per assignment first (a few hundred), and only then
   // spread to the groups of each: through the person who had the device then, or the
   // group of its shared pool — one row per (capture, group), as before.
-  Statement query(db,
-                  "WITH per_assignment AS ("
-                  "  SELECT a.id AS assignment, count(*) AS serious "
-                  "  FROM captures c INDEXED BY captures_serious "
-                  "  JOIN device_assignments a ON a.mac = c.client_mac AND a.from_us <= c.ts_us "
-                  "    AND (a.until_us IS NULL OR c.ts_us < a.until_us) "
-                  "  WHERE c.severity >= 4 AND c.ts_us >= ?1 AND c.client_mac IS NOT NULL "
-                  "  GROUP BY a.id) "
-                  "SELECT g.id, g.name, g.kind, sum(p.serious) AS serious "
-                  "FROM per_assignment p JOIN device_assignments a ON a.id = p.assignment "
-                  "JOIN people_groups g ON g.id = a.group_id OR g.id IN "
-                  "  (SELECT group_id FROM group_members m WHERE m.person_id = a.person_id) "
-                  "GROUP BY g.id ORDER BY serious DESC, g.id LIMIT ?2;");
-  query.bind(1, since_us).bind(2, static_cast<std::int64_t>(limit));
+  Statement query(
+      db,
+      "WITH per_assignment AS ("
+      "  SELECT a.id AS assignment, count(*) AS serious "
+      "  FROM captures c INDEXED BY captures_serious "
+      "  JOIN device_assignments a ON a.mac = c.client_mac AND a.from_us <= c.ts_us "
+      "    AND (a.until_us IS NULL OR c.ts_us < a.until_us) "
+      "  WHERE c.severity >= 4 AND c.ts_us >= ?1 AND c.ts_us < ?3 AND c.client_mac IS NOT NULL "
+      "  GROUP BY a.id) "
+      "SELECT g.id, g.name, g.kind, sum(p.serious) AS serious "
+      "FROM per_assignment p JOIN device_assignments a ON a.id = p.assignment "
+      "JOIN people_groups g ON g.id = a.group_id OR g.id IN "
+      "  (SELECT group_id FROM group_members m WHERE m.person_id = a.person_id) "
+      "GROUP BY g.id ORDER BY serious DESC, g.id LIMIT ?2;");
+  query.bind(1, since_us).bind(2, static_cast<std::int64_t>(limit)).bind(3, until_us);
   std::vector<GroupConcern> groups;
   while (query.step()) {
     const std::int64_t serious = query.column_int(3);
@@ -157,20 +170,26 @@ std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, 
 }
 
 std::vector<VisibilityTotal> visibility_since(Database& db, TimeUs since_us) {
-  // Whole hours from visibility_hours, the partial hour at the start from the minutes
-  // (nothing is later than now, so the end needs no split).
-  const TimeUs whole_from =
-      hour_floor(since_us) == since_us ? since_us : hour_floor(since_us) + kHourUs;
+  return visibility_between(db, since_us, std::numeric_limits<TimeUs>::max());
+}
+
+std::vector<VisibilityTotal> visibility_between(Database& db, TimeUs from_us, TimeUs until_us) {
+  std::vector<VisibilityTotal> totals;
+  if (from_us >= until_us) return totals;
+  // Whole hours from visibility_hours, the partial hours at each end from the minutes.
+  const HourSplit hours = split_by_hour(from_us, until_us);
   Statement query(db,
                   "SELECT class, sum(flows), sum(bytes), sum(packets) FROM ("
                   "  SELECT class, flows, bytes, packets FROM visibility_hours "
-                  "  WHERE hour_start_us >= ?2 "
+                  "  WHERE hour_start_us >= ?3 AND hour_start_us < ?4 "
                   "  UNION ALL "
                   "  SELECT class, flows, bytes, packets FROM visibility_minutes "
-                  "  WHERE minute_start_us >= ?1 AND minute_start_us < ?2) "
+                  "  WHERE minute_start_us >= ?1 AND minute_start_us < ?3 "
+                  "  UNION ALL "
+                  "  SELECT class, flows, bytes, packets FROM visibility_minutes "
+                  "  WHERE minute_start_us >= ?4 AND minute_start_us < ?2) "
                   "GROUP BY class ORDER BY sum(bytes) DESC;");
-  query.bind(1, since_us).bind(2, whole_from);
-  std::vector<VisibilityTotal> totals;
+  query.bind(1, from_us).bind(2, until_us).bind(3, hours.whole_from).bind(4, hours.whole_until);
   while (query.step()) {
     totals.push_back(
         {query.column_text(0), query.column_int(1), query.column_int(2), query.column_int(3)});

@@ -54,6 +54,9 @@ struct DeviceConcern {
 };
 std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us,
                                                    std::size_t limit);
+// The same for captures with since_us <= ts_us < until_us (a report of a past week).
+std::vector<DeviceConcern> most_concerning_devices(Database& db, TimeUs since_us, TimeUs until_us,
+                                                   std::size_t limit);
 
 // The groups whose members' devices (or shared pools) had the most serious captures
 // (severity 4–5) since `since_us`, at the time of each capture (device_repository.h);
@@ -66,6 +69,9 @@ struct GroupConcern {
   std::int64_t serious = 0;
 };
 std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, std::size_t limit);
+// The same for captures with since_us <= ts_us < until_us.
+std::vector<GroupConcern> most_concerning_groups(Database& db, TimeUs since_us, TimeUs until_us,
+                                                 std::size_t limit);
 
 // Flows, bytes and packets by visibility class since `since_us` (visibility_minutes).
 struct VisibilityTotal {
@@ -75,6 +81,8 @@ struct VisibilityTotal {
   std::int64_t packets = 0;
 };
 std::vector<VisibilityTotal> visibility_since(Database& db, TimeUs since_us);
+// The same for the minutes with from_us <= minute_start_us < until_us.
+std::vector<VisibilityTotal> visibility_between(Database& db, TimeUs from_us, TimeUs until_us);
 
 // Packets the mirror port delivered per minute, for the minutes since `since_us`
 // (minutes with none are absent), and the latest minute with any traffic at all.
