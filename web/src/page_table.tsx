@@ -1,10 +1,12 @@
 import type { JSX } from 'preact';
 import { can, type Permission, type User } from './api';
+import { AlertsPage, useAlertsBadge } from './pages/alerts';
 import { CapturesPage } from './pages/captures';
 import { DashboardPage } from './pages/dashboard';
 import { IncidentsPage } from './pages/incidents';
 import { LibraryPage } from './pages/library';
 import { PeoplePage } from './pages/people';
+import { ReportsPage } from './pages/reports';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 import { AccountPage } from './pages/account';
@@ -27,6 +29,9 @@ export interface PageEntry {
   permission?: Permission; // needed to see the link and the page
   render: (props: PageProps) => JSX.Element;
   inMasthead?: boolean; // false: reached by its own links only (the setup wizard)
+  // A count beside the masthead's link (a hook: called once per render of that link),
+  // with the link's full accessible name, e.g. "Alerts, 3 need review".
+  useBadge?: () => { text: string; label: string } | null;
 }
 
 // The signed-in pages, in the masthead's order. The first one the user may open is
@@ -51,6 +56,19 @@ export const pageTable: PageEntry[] = [
     label: 'Incidents',
     permission: 'handle_incidents',
     render: ({ pathname, onSessionEnded }) => <IncidentsPage pathname={pathname} onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/alerts',
+    label: 'Alerts',
+    permission: 'see_reports',
+    useBadge: useAlertsBadge,
+    render: ({ onSessionEnded }) => <AlertsPage onSessionEnded={onSessionEnded} />,
+  },
+  {
+    path: '/reports',
+    label: 'Reports',
+    permission: 'see_reports',
+    render: ({ user, onSessionEnded }) => <ReportsPage user={user} onSessionEnded={onSessionEnded} />,
   },
   {
     path: '/people',

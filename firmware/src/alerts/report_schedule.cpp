@@ -8,6 +8,7 @@
 #include "alerts/alert_engine.h"
 #include "alerts/outbox.h"
 #include "alerts/rules.h"
+#include "reports/live_health.h"
 #include "reports/report_archive.h"
 #include "reports/report_data.h"
 #include "reports/report_pdf.h"
@@ -54,6 +55,7 @@ Status make_one(store::Database& db, const std::filesystem::path& data_dir, repo
       kind == reports::ReportKind::termly ? reports::Audience::governors : reports::Audience::staff;
   options.data_dir = data_dir;
   options.now_us = now;
+  options.live = reports::live_health();
   const reports::ReportFigures figures = reports::gather_report(db, period, options);
   auto pdf = kind == reports::ReportKind::termly ? reports::governors_report_pdf(figures, kind)
                                                  : reports::weekly_report_pdf(figures, kind);

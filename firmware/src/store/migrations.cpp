@@ -445,7 +445,8 @@ CREATE INDEX captures_serious ON captures (ts_us, severity, client_mac, client_i
 CREATE INDEX captures_waiting_serious ON captures (ts_us)
   WHERE review_status = 'new' AND severity >= 4;
 )sql"},
-    Migration{10, "alerts: trigger rules, alerts grouped by device and category, the outbox, reports",
+    Migration{10,
+              "alerts: trigger rules, alerts grouped by device and category, the outbox, reports",
               R"sql(
 -- Who is told about which captures, and how fast (issue 7). A capture is checked
 -- against every enabled rule; an immediate rule wins over a digest rule.
@@ -496,6 +497,21 @@ CREATE TABLE alert_captures (
   capture_id INTEGER PRIMARY KEY,
   alert_id   INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE
 );
+-- An alert goes with its captures: when the retention purge or an erasure (UK GDPR
+-- Art. 17) deletes the last of them, the alert and its email's record go too, so no
+-- device address outlives the captures it was about.
+CREATE TRIGGER captures_leave_their_alerts AFTER DELETE ON captures
+WHEN EXISTS (SELECT 1 FROM alert_captures WHERE capture_id = OLD.id)
+BEGIN
+  UPDATE alerts SET capture_count = capture_count - 1
+    WHERE id = (SELECT alert_id FROM alert_captures WHERE capture_id = OLD.id);
+  DELETE FROM outbox WHERE kind = 'alert' AND id =
+    (SELECT a.outbox_id FROM alerts a JOIN alert_captures c ON c.alert_id = a.id
+     WHERE c.capture_id = OLD.id AND a.capture_count <= 0 AND a.delivery = 'immediate');
+  DELETE FROM alerts WHERE capture_count <= 0 AND id =
+    (SELECT alert_id FROM alert_captures WHERE capture_id = OLD.id);
+  DELETE FROM alert_captures WHERE capture_id = OLD.id;
+END;
 
 -- Every email the box sends, written before it is sent: a mail server outage or a
 -- restart delays a message but never loses it, and a sent one is never sent again.

@@ -64,6 +64,39 @@ std::span<const Route> api_routes() {
       Route{"POST", "/api/incidents/{id}/export", Access::signed_in, api::export_incident,
             handle_incidents},
 
+      // Alerts (issue 7): read, and a failed email tried again, by those told about
+      // concerns (see_reports); the rules
+      // and their settings changed by those who manage people and their alert rules
+      // (manage_people: the same DSL, deputy and headteacher, never a technician or a
+      // viewer); the masthead's count for every role that sees the dashboard.
+      Route{"GET", "/api/alerts/rules", Access::signed_in, api::alert_rules, see_reports},
+      Route{"POST", "/api/alerts/rules", Access::signed_in, api::add_alert_rule, manage_people},
+      Route{"PUT", "/api/alerts/rules/{id}", Access::signed_in, api::change_alert_rule,
+            manage_people},
+      Route{"DELETE", "/api/alerts/rules/{id}", Access::signed_in, api::remove_alert_rule,
+            manage_people},
+      Route{"PUT", "/api/alerts/settings", Access::signed_in, api::set_alert_settings,
+            manage_people},
+      Route{"GET", "/api/alerts/outbox", Access::signed_in, api::alert_outbox, see_reports},
+      Route{"POST", "/api/alerts/outbox/{id}/retry", Access::signed_in, api::retry_outbox_message,
+            see_reports},
+      Route{"GET", "/api/alerts/summary", Access::signed_in, api::alerts_summary, see_dashboard},
+
+      // Reports (issue 7): kept reports, a report for any period, the evidence pack and
+      // the notices, for those who oversee safeguarding (see_reports); the copy with
+      // pupils' names only for those who may see names (see_people).
+      Route{"GET", "/api/reports", Access::signed_in, api::list_reports, see_reports},
+      Route{"POST", "/api/reports", Access::signed_in, api::make_report, see_reports},
+      Route{"GET", "/api/reports/{id}/pdf", Access::signed_in, api::download_report, see_reports},
+      Route{"GET", "/api/reports/with-names.pdf", Access::signed_in, api::download_named_report,
+            see_people},
+      Route{"GET", "/api/reports/evidence-pack.pdf", Access::signed_in, api::download_evidence_pack,
+            see_reports},
+      Route{"GET", "/api/reports/notices/{notice}", Access::signed_in, api::download_notice,
+            see_reports},
+      Route{"POST", "/api/reports/annual-review", Access::signed_in, api::record_annual_review,
+            see_reports},
+
       // People, devices and groups (engineer C)
       Route{"GET", "/api/people", Access::signed_in, api::list_people, see_people},
       Route{"POST", "/api/people/import/preview", Access::signed_in, api::preview_people_import,

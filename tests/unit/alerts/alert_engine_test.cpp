@@ -73,6 +73,30 @@ TEST_F(AlertEngineTest, CapturesFromOneDeviceAndCategoryWithinTheWindowJoinOneAl
   EXPECT_EQ(outbox("alert").size(), 4U);
 }
 
+TEST_F(AlertEngineTest, AnAlertGoesWithTheLastOfItsCaptures) {
+  const auto first = add_capture(monday_at(9, 0), "suicide", 5);
+  const auto second = add_capture(monday_at(9, 5), "suicide", 5);
+  const auto other = add_capture(monday_at(9, 6), "violence", 5, "bb:00:00:00:00:01");
+  process();
+  ASSERT_EQ(outbox("alert").size(), 2U);
+  auto remove = [&](std::int64_t id) {  // as the retention purge and an erasure do
+    store::Statement erase(*db_, "DELETE FROM captures WHERE id = ?1");
+    erase.bind(1, id);
+    erase.step();
+    ASSERT_TRUE(erase.ok()) << erase.error();
+  };
+  remove(first);
+  EXPECT_EQ(count("SELECT capture_count FROM alerts WHERE device = '3c:22:fb:00:00:01'"), 1);
+  EXPECT_EQ(outbox("alert").size(), 2U) << "one capture is left";
+  remove(second);
+  EXPECT_EQ(count("SELECT count(*) FROM alerts WHERE device = '3c:22:fb:00:00:01'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM alert_captures"), 1);
+  const auto left = outbox("alert");
+  ASSERT_EQ(left.size(), 1U) << "the email's record went with the alert";
+  EXPECT_NE(left[0].body.find("bb:00:00:00:00:01"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM captures WHERE id = " + std::to_string(other)), 1);
+}
+
 TEST_F(AlertEngineTest, AMoreSeriousCaptureInAGroupIsEmailedAgain) {
   add_capture(monday_at(9, 0), "extremism", 4);
   add_capture(monday_at(9, 5), "extremism", 4);  // joins

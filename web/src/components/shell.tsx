@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { can, type User } from '../api';
 import { navigate } from '../navigation';
-import { pageFor, pageTable } from '../page_table';
+import { pageFor, pageTable, type PageEntry } from '../page_table';
 import './shell.css';
 
 interface ShellProps {
@@ -29,7 +29,7 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
               {pageTable
                 .filter((page) => can(user, page.permission) && page.inMasthead !== false)
                 .map((page) => (
-                  <PageLink key={page.path} path={page.path} label={page.label} current={pathname} />
+                  <MastheadLink key={page.path} page={page} current={pathname} />
                 ))}
             </nav>
           )}
@@ -58,9 +58,25 @@ export function Shell({ user, pathname, onSignOut, children }: ShellProps) {
   );
 }
 
+// A page's link in the masthead, with its count when the page has one (Alerts).
+function MastheadLink({ page, current }: { page: PageEntry; current?: string }) {
+  const badge = page.useBadge?.() ?? null;
+  return <PageLink path={page.path} label={page.label} current={current} badge={badge} />;
+}
+
 // A link to a signed-in page: an ordinary link (it opens in a new tab too) that the app
 // follows itself.
-function PageLink({ path, label, current }: { path: string; label: string; current?: string }) {
+function PageLink({
+  path,
+  label,
+  current,
+  badge,
+}: {
+  path: string;
+  label: string;
+  current?: string;
+  badge?: { text: string; label: string } | null;
+}) {
   return (
     <a
       href={path}
@@ -72,7 +88,19 @@ function PageLink({ path, label, current }: { path: string; label: string; curre
         navigate(path);
       }}
     >
-      {label}
+      {/* With a count, read as "Alerts, 3 need review": the visible label starts the
+          name (WCAG 2.5.3), and the count is shown, not read twice. */}
+      {badge ? (
+        <>
+          <span aria-hidden="true">
+            {label}
+            <span class="page-badge">{badge.text}</span>
+          </span>
+          <span class="visually-hidden">{badge.label}</span>
+        </>
+      ) : (
+        label
+      )}
     </a>
   );
 }

@@ -95,6 +95,27 @@ Response sign_out_user(ApiContext& context);
 // "Designated safeguarding lead (DSL)" for dsl …
 std::string_view role_title(store::Role role);
 
+// alerts.cpp — the Alerts page: who is told and when (the rules and their settings),
+// the emails sent and waiting, and the masthead's count
+Response alert_rules(ApiContext& context);
+Response add_alert_rule(ApiContext& context);
+Response change_alert_rule(ApiContext& context);
+Response remove_alert_rule(ApiContext& context);
+Response set_alert_settings(ApiContext& context);
+Response alert_outbox(ApiContext& context);
+Response retry_outbox_message(ApiContext& context);
+Response alerts_summary(ApiContext& context);
+
+// reports.cpp — the Reports page: kept reports, a report for any period (and the
+// DSL's copy with names), the inspection evidence pack, the notices, the annual review
+Response list_reports(ApiContext& context);
+Response make_report(ApiContext& context);
+Response download_report(ApiContext& context);
+Response download_named_report(ApiContext& context);
+Response download_evidence_pack(ApiContext& context);
+Response download_notice(ApiContext& context);
+Response record_annual_review(ApiContext& context);
+
 // audit.cpp — the audit log viewer
 Response audit_log(ApiContext& context);
 Response verify_audit_log(ApiContext& context);

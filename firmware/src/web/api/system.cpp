@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/outbox.h"
 #include "library/bundle_store.h"
 #include "mail/mail_settings.h"
 #include "mail/smtp_sender.h"
@@ -266,6 +267,8 @@ Response set_mail_settings(ApiContext& context) {
               "mail server " + settings.host + ":" + std::to_string(settings.port) + " (" +
                   std::string(mail::to_string(settings.security)) + ")" +
                   (password ? ", password changed" : ""));
+  // The emails that waited for a mail server go now, not at their next back-off.
+  (void)alerts::Outbox(context.db).retry_all_now(store::now_us());
   return Response::json(200, mail_json(context.db, context.data_dir));
 }
 
