@@ -235,12 +235,21 @@ void draw_answer_box(Frame& frame, const AnswerBox& box) {
 
 void draw_bullets(Frame& frame, const BulletList& list) {
   cairo_t* cr = frame.cr();
+  auto marker_of = [&list](size_t i) {
+    return list.numbered ? std::to_string(i + 1) + "." : std::string("\u2022");
+  };
+  // Numbers past 9 are wider than the bullet's indent: make room for the widest.
+  const double widest_marker =
+      list.items.empty()
+          ? 0
+          : TextBlock(cr, marker_of(list.items.size() - 1), TextStyle{.colour = kMuted}, 0).width();
+  const double indent = std::max(kBulletIndent, 3 + widest_marker + 4);
   for (size_t i = 0; i < list.items.size(); ++i) {
-    TextBlock item(cr, list.items[i], TextStyle{}, frame.width() - kBulletIndent);
+    TextBlock item(cr, list.items[i], TextStyle{}, frame.width() - indent);
     frame.need(first_lines_height(item, 1));
-    const std::string marker = list.numbered ? std::to_string(i + 1) + "." : "\u2022";
-    TextBlock(cr, marker, TextStyle{.colour = kMuted}, 0).draw(cr, frame.left() + 3, frame.y());
-    flow_lines(frame, item, frame.left() + kBulletIndent);
+    TextBlock(cr, marker_of(i), TextStyle{.colour = kMuted}, 0)
+        .draw(cr, frame.left() + 3, frame.y());
+    flow_lines(frame, item, frame.left() + indent);
     if (i + 1 < list.items.size()) frame.advance(2);
   }
 }

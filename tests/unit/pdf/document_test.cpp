@@ -287,6 +287,22 @@ TEST_F(PdfTest, AnswerBoxAndNotes) {
   }
 }
 
+TEST_F(PdfTest, NumberedListsMakeRoomForTwoDigitNumbers) {
+  BulletList list{.numbered = true};
+  for (int i = 1; i <= 12; ++i) list.items.push_back("Item number " + std::to_string(i));
+  Document document = report();
+  document.add(list);
+  const std::string all = text(render(document));
+  // Overlapping, "10." and its item would read as one word ("10.Item" or worse).
+  for (const int n : {1, 9, 10, 12}) {
+    const std::string number = std::to_string(n);
+    EXPECT_TRUE(std::regex_search(
+        all, std::regex("(^|\\s)" + number + "\\.\\s+Item number " + number + "\\b")))
+        << n << "\n"
+        << all;
+  }
+}
+
 TEST_F(PdfTest, PosterHasBigTextAndNoPageFurniture) {
   Document document;
   document.title = "Notice";
