@@ -284,6 +284,13 @@ Result<EngineCounts> AlertEngine::process_new_captures() {
       return Error{saved.error()};
     }
   }
+  {
+    // Most passes find nothing new: answer that with one read, without taking the
+    // write lock the store thread and the web UI also need.
+    store::Statement newer(db_, "SELECT 1 FROM captures WHERE id > ?1 LIMIT 1");
+    newer.bind(1, setting_int(settings, kLastCaptureKey, 0));
+    if (!newer.step()) return counts;
+  }
   const PassSettings pass = read_pass_settings(db_);
   const std::vector<AlertRule> rules = RuleRepository(db_).list();
   while (true) {
