@@ -23,3 +23,8 @@ set_target_properties(login_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BI
 add_executable(web_bench ${CMAKE_CURRENT_SOURCE_DIR}/bench/web_bench.cpp)
 target_link_libraries(web_bench PRIVATE web store nlohmann_json::nlohmann_json)
 set_target_properties(web_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
+
+# The reports over a large database (issue 7): figures, PDFs and the evidence pack.
+add_executable(report_bench ${CMAKE_CURRENT_SOURCE_DIR}/bench/report_bench.cpp)
+target_link_libraries(report_bench PRIVATE reports store)
+set_target_properties(report_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
