@@ -66,7 +66,6 @@ void AlertService::pass() {
   if (auto digests = engine.send_digest_if_due(); !digests) {
     std::cerr << "hallmonitor: alerts: " << digests.error() << '\n';
   }
-  if (options_.scheduled_work) options_.scheduled_work(*db_, clock_.now());
   if (auto delivered = deliver_due(*db_, data_dir_, clock_, options_.send); !delivered) {
     std::cerr << "hallmonitor: alerts: " << delivered.error() << '\n';
   }

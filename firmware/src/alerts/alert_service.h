@@ -20,12 +20,11 @@ struct AlertServiceOptions {
   std::chrono::milliseconds interval{1000};
   SendMail send;                 // empty: mail::send_mail
   const Clock* clock = nullptr;  // empty: the system clock
-  // Work done on the same thread after the alerts (the scheduled reports).
-  std::function<void(store::Database&, TimeUs now)> scheduled_work;
 };
 
 // The alerts' own thread, on its own database connection: checks new captures against
-// the rules, makes the daily digest, and sends what is due from the outbox. At start,
+// the rules, makes the daily digest, and sends what is due from the outbox (the
+// scheduled reports have their own thread: report_schedule.h). At start,
 // everything waiting is tried at once: a restart is when a school has just fixed things.
 class AlertService {
  public:

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,38 @@ Result<ScheduledCounts> make_scheduled_reports(store::Database& db,
     }
   }
   return counts;
+}
+
+ReportScheduler::ReportScheduler(std::filesystem::path data_dir, std::chrono::milliseconds every)
+    : data_dir_(std::move(data_dir)), every_(every), thread_([this] { run(); }) {}
+
+ReportScheduler::~ReportScheduler() { stop(); }
+
+void ReportScheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ReportScheduler::run() {
+  auto db = store::Database::open(data_dir_);
+  if (!db) {
+    std::cerr << "hallmonitor: scheduled reports are not running: " << db.error() << '\n';
+    return;
+  }
+  const SystemClock clock;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    if (auto made = make_scheduled_reports(**db, data_dir_, clock.now()); !made) {
+      std::cerr << "hallmonitor: scheduled reports: " << made.error() << '\n';
+    }
+    lock.lock();
+    wake_.wait_for(lock, every_, [this] { return stopping_; });
+  }
 }
 
 }  // namespace hm::alerts

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
+#include <thread>
 
 #include "alerts/clock.h"
 #include "base/result.h"
@@ -27,5 +31,28 @@ struct ScheduledCounts {
 // as a PDF through the outbox to the report recipients (the DSL by default).
 Result<ScheduledCounts> make_scheduled_reports(store::Database& db,
                                                const std::filesystem::path& data_dir, TimeUs now);
+
+// make_scheduled_reports every minute on its own thread and database connection: a
+// report over a large database takes seconds (tests/bench/report_bench), and the alerts'
+// thread must not hold a capture's email back behind it.
+class ReportScheduler {
+ public:
+  explicit ReportScheduler(std::filesystem::path data_dir,
+                           std::chrono::milliseconds every = std::chrono::minutes(1));
+  ~ReportScheduler();
+  ReportScheduler(const ReportScheduler&) = delete;
+  ReportScheduler& operator=(const ReportScheduler&) = delete;
+  void stop();
+
+ private:
+  void run();
+
+  const std::filesystem::path data_dir_;
+  const std::chrono::milliseconds every_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 }  // namespace hm::alerts

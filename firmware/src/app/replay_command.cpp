@@ -144,7 +144,7 @@ int run_replay_command(int argc, char** argv) {
   }
   // Alerts run beside the replay, as they do beside live capture: a replayed concern
   // reaches the DSL's inbox the same way (issue 7).
-  auto alerts = start_alerts(options.data_dir, /*scheduled_reports=*/false);
+  auto alerts = start_alerts(options.data_dir);
   const std::uint64_t unstored_before = (*writer)->counters().captures_unstored_disk_full;
   PipelineSettings settings;
   settings.workers = options.workers;
@@ -191,7 +191,7 @@ int run_replay_command(int argc, char** argv) {
   if (!options.serve) {
     return unstored > 0 ? 1 : 0;
   }
-  // With --serve, the alerts keep going: digests, retries, the scheduled reports.
+  // With --serve, the alerts keep going: digests and retries.
   auto web = start_web_ui(options.data_dir, options.web);
   if (!web) {
     std::cerr << "hallmonitor replay: " << web.error() << '\n';

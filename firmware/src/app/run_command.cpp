@@ -10,6 +10,7 @@
 #include <string_view>
 #include <thread>
 
+#include "alerts/report_schedule.h"
 #include "app/commands.h"
 #include "app/pipeline.h"
 #include "app/settings.h"
@@ -101,7 +102,9 @@ int run_daemon_command(int argc, char** argv) {
     std::cerr << "hallmonitor run: " << writer.error() << '\n';
     return 1;
   }
-  auto alerts = start_alerts(settings.data_dir, /*scheduled_reports=*/true);
+  auto alerts = start_alerts(settings.data_dir);
+  // The weekly and termly reports (not under replay: a recording has no "last week").
+  alerts::ReportScheduler scheduled_reports(settings.data_dir);
   // The hourly retention purge, on its own connection (README "Retention").
   store::RetentionPurger purger(settings.data_dir, store::kPurgeInterval);
   auto web = start_web_ui(
@@ -179,6 +182,7 @@ int run_daemon_command(int argc, char** argv) {
   pipeline.finish();
   (*writer)->stop();
   if (alerts) alerts->stop();
+  scheduled_reports.stop();
   (*stats)->stop();
   (*web)->stop();
   const PipelineCounters counters = pipeline.counters();

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "alerts/report_schedule.h"
 #include "library/bundle_store.h"
 #include "library/school_entries.h"
 #include "library/source_format.h"
@@ -127,17 +126,8 @@ void ActiveLibraryWatcher::run() {
   }
 }
 
-std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir,
-                                                   bool scheduled_reports) {
-  alerts::AlertServiceOptions options;
-  if (scheduled_reports) {
-    options.scheduled_work = [data_dir](store::Database& db, alerts::TimeUs now) {
-      if (auto made = alerts::make_scheduled_reports(db, data_dir, now); !made) {
-        std::cerr << "hallmonitor: scheduled reports: " << made.error() << '\n';
-      }
-    };
-  }
-  auto service = alerts::AlertService::start(data_dir, std::move(options));
+std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir) {
+  auto service = alerts::AlertService::start(data_dir);
   if (!service) {
     std::cerr << "hallmonitor: alerts are not running: " << service.error() << '\n';
     return nullptr;

@@ -58,11 +58,9 @@ class ActiveLibraryWatcher {
   std::thread thread_;
 };
 
-// Starts the alerts' thread (alerts/alert_service.h), with the scheduled reports on it
-// when `scheduled_reports` (live capture: a replay's recording has no "last week").
-// A failure is reported and the box goes on watching without alerts (nullptr).
-std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir,
-                                                   bool scheduled_reports);
+// Starts the alerts' thread (alerts/alert_service.h). A failure is reported and the
+// box goes on watching without alerts (nullptr).
+std::unique_ptr<alerts::AlertService> start_alerts(const std::filesystem::path& data_dir);
 
 struct WebEndpoint {
   std::string address;

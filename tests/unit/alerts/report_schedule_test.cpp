@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
 #include "alerts/alert_engine.h"
 #include "alerts_fixture.h"
 #include "reports/report_archive.h"
@@ -65,6 +69,30 @@ TEST_F(ReportScheduleTest, TheGovernorsReportFollowsTheEndOfATermOnceToTheRecipi
   ASSERT_EQ(emails.size(), 1U);
   EXPECT_EQ(emails[0].recipients, (std::vector<std::string>{"dsl", "chair@governors.example"}));
   EXPECT_EQ(emails[0].attachment_name, "governors-report-2026-09-03.pdf");
+}
+
+TEST_F(ReportScheduleTest, TheSchedulerMakesThemOnItsOwnThreadAndStops) {
+  // The real clock: whatever today is, the governors' report of a term that ended
+  // yesterday is due, so the scheduler's first look makes it.
+  const LocalTime yesterday = add_days(local_time(SystemClock().now()), -1);
+  const int last = yesterday.year * 10000 + yesterday.month * 100 + yesterday.day;
+  const LocalTime first = add_days(yesterday, -30);
+  const int start = first.year * 10000 + first.month * 100 + first.day;
+  auto date = [](int yyyymmdd) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100,
+                  yyyymmdd % 100);
+    return std::string(text);
+  };
+  ASSERT_TRUE(store::SettingsRepository(*db_).set(kTermDatesKey, date(start) + ".." + date(last)));
+  ReportScheduler scheduler(dir_, std::chrono::milliseconds(20));
+  for (int i = 0; i < 500 && count("SELECT count(*) FROM reports WHERE kind = 'termly'") == 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  scheduler.stop();
+  EXPECT_EQ(count("SELECT count(*) FROM reports WHERE kind = 'termly'"), 1);
+  EXPECT_EQ(outbox("report").size() >= 1U, true);
 }
 
 }  // namespace
