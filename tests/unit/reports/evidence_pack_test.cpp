@@ -47,7 +47,8 @@ TEST(EvidencePack, GathersTheBoxsOwnRecords) {
 }
 
 TEST(EvidencePack, PdfAnswersEachPointAndLeavesTheSchoolsBlanks) {
-  if (!have_poppler()) GTEST_SKIP() << "pdftotext and pdftoppm (poppler-utils) are needed";
+  ASSERT_TRUE(have_poppler())
+      << "pdftotext and pdftoppm are missing: install poppler-utils (tools/install-deps)";
   const auto pdf = evidence_pack_pdf(pack_facts());
   ASSERT_TRUE(pdf.ok()) << pdf.error();
   const ReadBack read = keep_and_read("evidence-pack", *pdf);

@@ -12,7 +12,8 @@ using namespace testing;  // NOLINT(google-build-using-namespace): the week's co
 class NoticesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_poppler()) GTEST_SKIP() << "pdftotext and pdftoppm (poppler-utils) are needed";
+    ASSERT_TRUE(have_poppler())
+        << "pdftotext and pdftoppm are missing: install poppler-utils (tools/install-deps)";
   }
 };
 

@@ -33,7 +33,8 @@ bool has_row(const std::string& text, const std::string& label, const std::strin
 class ReportPdfTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_poppler()) GTEST_SKIP() << "pdftotext and pdftoppm (poppler-utils) are needed";
+    ASSERT_TRUE(have_poppler())
+        << "pdftotext and pdftoppm are missing: install poppler-utils (tools/install-deps)";
   }
 };
 
