@@ -34,25 +34,6 @@ std::int64_t setting_int(store::SettingsRepository& settings, std::string_view k
   return value;
 }
 
-// "16:00" → 960.
-std::optional<int> minute_of(std::string_view text) {
-  int hours = 0;
-  int minutes = 0;
-  if (text.size() != 5 || text[2] != ':' ||
-      std::from_chars(text.data(), text.data() + 2, hours).ec != std::errc{} ||
-      std::from_chars(text.data() + 3, text.data() + 5, minutes).ec != std::errc{} || hours > 23 ||
-      minutes > 59) {
-    return std::nullopt;
-  }
-  return hours * 60 + minutes;
-}
-
-std::string date_text(const LocalTime& day) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
-  return text;
-}
-
 // Everything a pass needs from the settings, read once.
 struct PassSettings {
   std::string school_name;
@@ -338,7 +319,7 @@ Result<int> AlertEngine::send_digest_if_due() {
   const TimeUs now = clock_.now();
   const LocalTime today = local_time(now);
   const int digest_minute =
-      minute_of(settings.get(kDigestTimeKey).value_or("")).value_or(kDefaultDigestMinute);
+      clock_minute(settings.get(kDigestTimeKey).value_or("")).value_or(kDefaultDigestMinute);
   if (today.minute_of_day < digest_minute) return 0;
   const std::string date = date_text(today);
   if (settings.get(kLastDigestKey).value_or("") == date) return 0;
@@ -368,12 +349,7 @@ Result<int> AlertEngine::send_digest_if_due() {
   int emails = 0;
   for (const auto& [recipients, alerts] : by_recipients) {
     const EmailText text = digest_email(alerts, pass.school_name, pass.link_base, today);
-    std::vector<std::string> to;
-    for (std::string_view rest = recipients; !rest.empty();) {
-      const auto comma = rest.find(',');
-      to.emplace_back(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
+    const std::vector<std::string> to = split_list(recipients);
     auto queued =
         Outbox(db_).enqueue(NewMessage{"digest", to, text.subject, text.body, {}, {}, now}, now);
     if (!queued) return Error{queued.error()};

@@ -1,6 +1,8 @@
 #include "alerts/clock.h"
 
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace hm::alerts {
@@ -35,6 +37,24 @@ TimeUs local_moment(int year, int month, int day, int minute_of_day) {
 LocalTime add_days(const LocalTime& date, int days) {
   // Noon, so a summer-time change that day cannot move the date.
   return local_time(local_moment(date.year, date.month, date.day + days, 12 * 60));
+}
+
+std::string date_text(const LocalTime& day) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
+  return text;
+}
+
+std::optional<int> clock_minute(std::string_view text) {
+  int hours = 0;
+  int minutes = 0;
+  if (text.size() != 5 || text[2] != ':' ||
+      std::from_chars(text.data(), text.data() + 2, hours).ec != std::errc{} ||
+      std::from_chars(text.data() + 3, text.data() + 5, minutes).ec != std::errc{} || hours > 23 ||
+      minutes > 59) {
+    return std::nullopt;
+  }
+  return hours * 60 + minutes;
 }
 
 }  // namespace hm::alerts

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace hm::alerts {
 
@@ -33,5 +36,10 @@ LocalTime local_time(TimeUs ts_us);
 TimeUs local_moment(int year, int month, int day, int minute_of_day);
 // The same local date plus `days` (month and year carried).
 LocalTime add_days(const LocalTime& date, int days);
+
+// "2026-11-23": the date as settings and file names write it.
+std::string date_text(const LocalTime& day);
+// "16:00" → 960, the minute of the day a setting names; nullopt unless HH:MM.
+std::optional<int> clock_minute(std::string_view text);
 
 }  // namespace hm::alerts

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "alerts/rules.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 
@@ -13,17 +14,6 @@ namespace {
 constexpr std::string_view kColumns =
     "id, kind, recipients, subject, body, attachment_name, attachment, message_id, created_us, "
     "next_attempt_us, attempts, state, last_answer, sent_us";
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    if (comma != 0) parts.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return parts;
-}
 
 OutboxState state_from(std::string_view text) {
   if (text == "retrying") return OutboxState::retrying;
@@ -36,7 +26,7 @@ OutboxMessage message_from(const store::Statement& row) {
   OutboxMessage message;
   message.id = row.column_int(0);
   message.kind = row.column_text(1);
-  message.recipients = split(row.column_text(2));
+  message.recipients = split_list(row.column_text(2));
   message.subject = row.column_text(3);
   message.body = row.column_text(4);
   message.attachment_name = row.column_text(5);

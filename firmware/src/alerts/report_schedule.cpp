@@ -18,12 +18,6 @@
 namespace hm::alerts {
 namespace {
 
-std::string date_text(const LocalTime& day) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
-  return text;
-}
-
 LocalTime date_of(int yyyymmdd) {
   LocalTime day;
   day.year = yyyymmdd / 10000;
@@ -35,14 +29,8 @@ LocalTime date_of(int yyyymmdd) {
 TimeUs start_of(const LocalTime& day) { return local_moment(day.year, day.month, day.day, 0); }
 
 std::vector<std::string> recipients(store::SettingsRepository& settings) {
-  std::vector<std::string> to;
-  const std::string list = settings.get(kReportRecipientsKey).value_or(std::string(kDslRecipient));
-  std::string_view rest = list;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    if (comma != 0) to.emplace_back(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-  }
+  std::vector<std::string> to =
+      split_list(settings.get(kReportRecipientsKey).value_or(std::string(kDslRecipient)));
   if (to.empty()) to.emplace_back(kDslRecipient);
   return to;
 }
@@ -90,18 +78,6 @@ Status make_one(store::Database& db, const std::filesystem::path& data_dir, repo
   return transaction.commit();
 }
 
-std::optional<int> minute_of(std::string_view text) {
-  int hours = 0;
-  int minutes = 0;
-  if (text.size() != 5 || text[2] != ':' ||
-      std::from_chars(text.data(), text.data() + 2, hours).ec != std::errc{} ||
-      std::from_chars(text.data() + 3, text.data() + 5, minutes).ec != std::errc{} || hours > 23 ||
-      minutes > 59) {
-    return std::nullopt;
-  }
-  return hours * 60 + minutes;
-}
-
 }  // namespace
 
 Result<ScheduledCounts> make_scheduled_reports(store::Database& db,
@@ -112,7 +88,7 @@ Result<ScheduledCounts> make_scheduled_reports(store::Database& db,
 
   // The weekly report: Monday at the weekly time, for the seven days before.
   const int weekly_minute =
-      minute_of(settings.get(kWeeklyTimeKey).value_or("")).value_or(kDefaultWeeklyMinute);
+      clock_minute(settings.get(kWeeklyTimeKey).value_or("")).value_or(kDefaultWeeklyMinute);
   if (today.weekday == 1 && today.minute_of_day >= weekly_minute &&
       settings.get(kLastWeeklyKey).value_or("") != date_text(today)) {
     const reports::Period week{start_of(add_days(today, -7)), start_of(today)};

@@ -15,17 +15,6 @@ constexpr std::string_view kColumns =
     "active_from_minute, active_to_minute, term_time_only, quiet_from_minute, quiet_to_minute, "
     "delivery, recipients";
 
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    if (comma != 0) parts.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return parts;
-}
-
 template <typename T>
 std::string join(const std::vector<T>& items) {
   std::string text;
@@ -52,8 +41,8 @@ AlertRule rule_from(const store::Statement& row) {
   rule.name = row.column_text(1);
   rule.enabled = row.column_int(2) != 0;
   rule.min_severity = static_cast<int>(row.column_int(3));
-  rule.categories = split(row.column_text(4));
-  for (const std::string& id : split(row.column_text(5))) {
+  rule.categories = split_list(row.column_text(4));
+  for (const std::string& id : split_list(row.column_text(5))) {
     std::int64_t group = 0;
     if (std::from_chars(id.data(), id.data() + id.size(), group).ec == std::errc{}) {
       rule.group_ids.push_back(group);
@@ -65,7 +54,7 @@ AlertRule rule_from(const store::Statement& row) {
   rule.term_time_only = row.column_int(10) != 0;
   rule.quiet_hours = range_at(row, 11);
   rule.delivery = delivery_from_string(row.column_text(13)).value_or(Delivery::digest);
-  rule.recipients = split(row.column_text(14));
+  rule.recipients = split_list(row.column_text(14));
   return rule;
 }
 

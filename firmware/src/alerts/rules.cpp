@@ -17,6 +17,17 @@ std::optional<Delivery> delivery_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> parts;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    if (comma != 0) parts.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
 bool MinuteRange::contains(int minute_of_day) const {
   if (from_minute == to_minute) return true;
   if (from_minute < to_minute) return minute_of_day >= from_minute && minute_of_day < to_minute;

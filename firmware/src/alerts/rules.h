@@ -26,6 +26,10 @@ struct MinuteRange {
   bool operator==(const MinuteRange&) const = default;
 };
 
+// "dsl,head@school.example" → its items (empty ones dropped): how the database keeps a
+// rule's categories, groups and recipients, and an email's recipients.
+std::vector<std::string> split_list(std::string_view text);
+
 // The recipient that means "the designated safeguarding lead's address in Settings".
 inline constexpr std::string_view kDslRecipient = "dsl";
 

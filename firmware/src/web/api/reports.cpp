@@ -79,12 +79,7 @@ std::variant<reports::Period, Response> period_of(const std::optional<std::strin
   return period;
 }
 
-std::string day_text(std::int64_t ts_us) {
-  const alerts::LocalTime day = alerts::local_time(ts_us);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
-  return text;
-}
+std::string day_text(std::int64_t ts_us) { return alerts::date_text(alerts::local_time(ts_us)); }
 
 nlohmann::json report_json(const reports::StoredReport& report) {
   return {{"id", report.id},
