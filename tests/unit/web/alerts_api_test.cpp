@@ -16,18 +16,6 @@ namespace {
 
 class AlertsApiTest : public testing::ApiTest {
  protected:
-  // A GET with a query string, split as the connection does.
-  Response get(std::string_view target) {
-    auto parsed = parse_target(target);
-    EXPECT_TRUE(parsed.has_value()) << target;
-    Request request;
-    request.method = "GET";
-    request.path = parsed->first;
-    request.query = parsed->second;
-    request.cookie = cookie_;
-    return router_->handle(request);
-  }
-
   Result<alerts::EngineCounts> alerts_pass() {
     auto db = store::Database::open(data_dir_);
     alerts::SystemClock clock;
@@ -259,10 +247,10 @@ TEST_F(AlertsApiTest, TheOutboxListsEmailsWithoutTheirContentAndRetriesAFailedOn
   EXPECT_EQ(body["counts"]["failed"], 1);
   EXPECT_EQ(body["counts"]["sent_last_day"], 0);
 
-  const auto only_failed = json(get("/api/alerts/outbox?state=failed"));
+  const auto only_failed = json(call("GET", "/api/alerts/outbox?state=failed"));
   ASSERT_EQ(only_failed["messages"].size(), 1u);
   EXPECT_EQ(only_failed["messages"][0]["id"], failed);
-  EXPECT_EQ(get("/api/alerts/outbox?state=lost").status, 400);
+  EXPECT_EQ(call("GET", "/api/alerts/outbox?state=lost").status, 400);
 
   const Response retried = call("POST", "/api/alerts/outbox/" + std::to_string(failed) + "/retry");
   ASSERT_EQ(retried.status, 200) << retried.body;

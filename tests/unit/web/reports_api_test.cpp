@@ -17,19 +17,6 @@ class ReportsApiTest : public testing::ApiTest {
     ::tzset();
     ApiTest::SetUp();
   }
-  Response get_target(std::string_view target) {
-    auto split = parse_target(target);
-    EXPECT_TRUE(split.has_value()) << target;
-    Request request;
-    request.method = "GET";
-    request.path = split->first;
-    request.query = split->second;
-    request.cookie = cookie_;
-    request.csrf_token = testing::csrf_of(cookie_);
-    request.host = "127.0.0.1:8443";
-    request.origin = "https://127.0.0.1:8443";
-    return router_->handle(request);
-  }
   static bool is_pdf(const Response& response) {
     return response.status == 200 && response.content_type == "application/pdf" &&
            response.body.rfind("%PDF-", 0) == 0;
@@ -85,7 +72,7 @@ TEST_F(ReportsApiTest, APeriodThatMakesNoSenseIsRefusedInPlainWords) {
 TEST_F(ReportsApiTest, TheNamedCopyIsAuditedAndNeverKept) {
   sign_in();
   const Response named =
-      get_target("/api/reports/with-names.pdf?first_day=2024-06-03&last_day=2024-06-09");
+      call("GET", "/api/reports/with-names.pdf?first_day=2024-06-03&last_day=2024-06-09");
   EXPECT_TRUE(is_pdf(named)) << named.status << " " << named.body.substr(0, 200);
   EXPECT_EQ(audit_details("report_with_names").size(), 1u);
   EXPECT_TRUE(json(call("GET", "/api/reports"))["reports"].empty()) << "not kept";

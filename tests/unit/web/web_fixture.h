@@ -74,10 +74,17 @@ class ApiTest : public DataDirTest {
     router_.emplace(*pool_);
   }
 
-  Response call(std::string method, std::string path, const nlohmann::json& body = nullptr) {
+  // `target` may carry a query string ("/api/alerts/outbox?state=failed"), split as the
+  // connection splits it.
+  Response call(std::string method, std::string_view target, const nlohmann::json& body = nullptr) {
+    auto split = parse_target(target);
+    EXPECT_TRUE(split.has_value()) << target;
     Request request;
     request.method = std::move(method);
-    request.path = std::move(path);
+    if (split) {
+      request.path = std::move(split->first);
+      request.query = std::move(split->second);
+    }
     if (!body.is_null()) request.body = body.dump();
     request.content_type = "application/json";
     request.cookie = cookie_;
