@@ -20,6 +20,9 @@ namespace hm::capture {
 // those alone the rest of the file is read by PcapngReader.
 class PcapFileSource {
  public:
+  // The stdio buffer libpcap reads the file through (open() explains why so large).
+  static constexpr std::size_t kReadBufferBytes = 256 * 1024;
+
   static Result<std::unique_ptr<PcapFileSource>> open(const std::string& path);
   ~PcapFileSource();
   PcapFileSource(const PcapFileSource&) = delete;
@@ -48,6 +51,9 @@ class PcapFileSource {
   // Where the next classic pcap record starts (file header, then 16-byte record
   // headers and their bytes): named in errors without asking stdio on every packet.
   std::uint64_t next_record_offset_ = 24;
+  // stdio's buffer for the file libpcap reads: freed after pcap_close() closes the file
+  // (members are destroyed after the destructor's body).
+  std::unique_ptr<char[]> read_buffer_;
   std::unique_ptr<PcapngReader> fallback_;
   Packet fallback_packet_;  // what next_view() lends when the fallback reader is in use
 };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -74,6 +75,46 @@ TEST_F(PcapFileSourceTest, ReadsEveryPacketThenEnds) {
   ASSERT_TRUE(end);
   EXPECT_FALSE(end->has_value());
   EXPECT_EQ((*source)->packets_read(), 3u);
+}
+
+// The file is read through a 256 KiB stdio buffer: records straddle its refills.
+TEST_F(PcapFileSourceTest, ReadsAFileManyBuffersLongToTheDamagedRecord) {
+  constexpr int kPackets = 20'000;  // 76 bytes a record: 1.5 MB, six buffers' worth
+  const Bytes whole = pcap_file(kPackets);
+  const auto path = write("long.pcap", Bytes(whole.begin(), whole.end() - 10));
+  auto source = PcapFileSource::open(path);
+  ASSERT_TRUE(source) << source.error();
+  for (int i = 0; i < kPackets - 1; ++i) {
+    auto packet = (*source)->next_view();
+    ASSERT_TRUE(packet) << "packet " << i + 1 << ": " << packet.error();
+    ASSERT_TRUE(packet->has_value()) << "ended early at packet " << i + 1;
+    ASSERT_EQ((*packet)->ts_us, (1700000000LL + i) * 1'000'000 + 123456);
+    ASSERT_EQ((*packet)->bytes[59], static_cast<std::uint8_t>(i));
+  }
+  auto last = (*source)->next_view();
+  ASSERT_FALSE(last);
+  const std::string offset = "offset " + std::to_string(24 + 76 * (kPackets - 1));
+  EXPECT_NE(last.error().find(offset), std::string::npos) << last.error();
+}
+
+// `-` is standard input (`hallmonitor observe -`), read through stdin's own buffer.
+TEST_F(PcapFileSourceTest, DashReadsStandardInput) {
+  const auto path = write("stdin.pcap", pcap_file(3));
+  ASSERT_NE(std::freopen(path.c_str(), "rb", stdin), nullptr);
+  {
+    auto source = PcapFileSource::open("-");
+    ASSERT_TRUE(source) << source.error();
+    int packets = 0;
+    for (auto packet = (*source)->next_view(); packet && packet->has_value();
+         packet = (*source)->next_view()) {
+      ++packets;
+    }
+    EXPECT_EQ(packets, 3);
+  }
+  // The source is gone and stdin is still usable: it was not given a buffer that died
+  // with the source, nor closed.
+  EXPECT_EQ(std::fseek(stdin, 0, SEEK_SET), 0);
+  EXPECT_EQ(std::fgetc(stdin), 0xd4);  // the pcap magic's first byte, little-endian
 }
 
 TEST_F(PcapFileSourceTest, ViewsLendTheSameFramesWithoutCopying) {
