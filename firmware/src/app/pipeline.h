@@ -18,7 +18,7 @@ namespace hm::app {
 
 struct PipelineSettings {
   std::size_t workers = 0;           // 0: one per spare core (default_worker_count())
-  std::size_t ring_capacity = 8192;  // packets per worker ring
+  std::size_t ring_capacity = 4096;  // packets per worker ring (×1.5 KiB: 6 MiB each)
   // Replaying a file waits for a full ring (the file can wait); live capture drops
   // and counts (the wire cannot).
   bool drop_when_full = false;

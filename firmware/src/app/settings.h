@@ -21,7 +21,10 @@ struct DaemonSettings {
   std::string web_address = "0.0.0.0";
   std::int64_t web_port = 8443;
   std::int64_t workers = 0;  // 0: one per spare core (app/pipeline.h default_worker_count)
-  std::int64_t ring_capacity = 8192;
+  // Each slot keeps a 1.5 KiB frame buffer: 4096 slots are 6 MiB a worker. Bursts are
+  // absorbed first by the kernel's capture buffer (capture_buffer_mb); 8192 slots made
+  // the 100,000-flow peak 98 MiB, over issue 9's 96 MiB (tests/bench/README.md).
+  std::int64_t ring_capacity = 4096;
   std::int64_t snap_length = 65535;
   std::int64_t capture_buffer_mb = 32;
   std::int64_t flow_table_size = 65536;

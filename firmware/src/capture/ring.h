@@ -21,6 +21,13 @@ class SpscRing {
  public:
   explicit SpscRing(std::size_t capacity) : capacity_(capacity + 1), slots_(new T[capacity_]) {}
 
+  // Before either side uses the ring: calls prepare(slot) on every slot (to reserve
+  // its buffer once, say, rather than on the first lap).
+  template <typename Prepare>
+  void prepare_each(Prepare prepare) {
+    for (std::size_t i = 0; i < capacity_; ++i) prepare(slots_[i]);
+  }
+
   // Producer side: the slot to fill next, or nullptr when the ring is full.
   T* next_free() {
     const std::size_t head = head_.load(std::memory_order_relaxed);
@@ -36,6 +43,16 @@ class SpscRing {
     head_.store(advance(head_.load(std::memory_order_relaxed)), std::memory_order_release);
   }
 
+  // Producer side: the free slot `ahead` places after next_free()'s, or nullptr when
+  // the consumer may still hold it (as far as the producer last looked): a slot to
+  // prepare, never one the consumer is reading.
+  T* free_ahead(std::size_t ahead) {
+    const std::size_t head = head_.load(std::memory_order_relaxed);
+    // Free slots run from head to the one before tail (kept empty: full is not empty).
+    const std::size_t free =
+        tail_seen_ > head ? tail_seen_ - head - 1 : tail_seen_ + capacity_ - head - 1;
+    return ahead < free ? &slots_[wrap(head + ahead)] : nullptr;
+  }
   // Consumer side: the oldest filled slot, or nullptr when the ring is empty.
   T* front() {
     const std::size_t tail = tail_.load(std::memory_order_relaxed);
@@ -44,6 +61,14 @@ class SpscRing {
       if (tail == head_seen_) return nullptr;
     }
     return &slots_[tail];
+  }
+  // Consumer side: the filled slot `ahead` places after front()'s, or nullptr when the
+  // ring holds no more (as far as the consumer last looked).
+  T* filled_ahead(std::size_t ahead) {
+    const std::size_t tail = tail_.load(std::memory_order_relaxed);
+    const std::size_t filled =
+        head_seen_ >= tail ? head_seen_ - tail : head_seen_ + capacity_ - tail;
+    return ahead < filled ? &slots_[wrap(tail + ahead)] : nullptr;
   }
   // Gives the slot front() returned back to the producer (its contents stay).
   void pop() {
@@ -74,6 +99,10 @@ class SpscRing {
 
  private:
   std::size_t advance(std::size_t index) const { return index + 1 == capacity_ ? 0 : index + 1; }
+  // An index up to twice the capacity, back into the ring.
+  std::size_t wrap(std::size_t index) const {
+    return index >= capacity_ ? index - capacity_ : index;
+  }
 
   const std::size_t capacity_;
   std::unique_ptr<T[]> slots_;

@@ -52,6 +52,63 @@ TEST(SpscRingTest, SlotsKeepTheirBuffersSoALapAllocatesNothing) {
   EXPECT_EQ(buffer_of.size(), 3u);  // capacity 2 uses three slots in turn
 }
 
+TEST(SpscRingTest, FilledAheadShowsOnlyPublishedSlotsAcrossTheWrap) {
+  SpscRing<int> ring(3);  // four slots inside: the indexes wrap after the fourth
+  for (int lap = 0; lap < 5; ++lap) {
+    for (int i = 0; i < 3; ++i) {
+      *ring.next_free() = lap * 10 + i;
+      ring.publish();
+    }
+    ASSERT_NE(ring.front(), nullptr);  // the consumer looks: it now knows of three
+    EXPECT_EQ(*ring.filled_ahead(0), lap * 10);
+    EXPECT_EQ(*ring.filled_ahead(1), lap * 10 + 1);
+    EXPECT_EQ(*ring.filled_ahead(2), lap * 10 + 2);
+    EXPECT_EQ(ring.filled_ahead(3), nullptr);  // past what was published
+    ring.pop();
+    EXPECT_EQ(*ring.filled_ahead(1), lap * 10 + 2);
+    EXPECT_EQ(ring.filled_ahead(2), nullptr);
+    ring.pop();
+    ring.pop();
+    EXPECT_EQ(ring.filled_ahead(0), nullptr);
+    EXPECT_EQ(ring.front(), nullptr);
+  }
+}
+
+TEST(SpscRingTest, FreeAheadNeverOffersASlotTheConsumerMayHold) {
+  SpscRing<int> ring(3);  // four slots inside, one always empty
+  int* next = ring.next_free();
+  EXPECT_EQ(ring.free_ahead(0), next);
+  ASSERT_NE(ring.free_ahead(2), nullptr);  // three free slots: next and two after
+  EXPECT_EQ(ring.free_ahead(3), nullptr);  // the slot kept empty (it is the tail's)
+  for (int i = 0; i < 3; ++i) {
+    *ring.next_free() = i;
+    ring.publish();
+  }
+  EXPECT_EQ(ring.free_ahead(0), nullptr);  // full: every other slot is the consumer's
+  ASSERT_NE(ring.front(), nullptr);
+  ring.pop();
+  // The producer has not looked at the tail since: it offers nothing until next_free().
+  EXPECT_EQ(ring.free_ahead(0), nullptr);
+  int* freed = ring.next_free();
+  ASSERT_NE(freed, nullptr);
+  EXPECT_EQ(ring.free_ahead(0), freed);
+  EXPECT_EQ(ring.free_ahead(1), nullptr);
+}
+
+TEST(SpscRingTest, PrepareEachReachesEverySlot) {
+  SpscRing<std::vector<int>> ring(5);
+  ring.prepare_each([](std::vector<int>& slot) { slot.reserve(64); });
+  for (int lap = 0; lap < 2; ++lap) {
+    for (int i = 0; i < 5; ++i) {
+      std::vector<int>* slot = ring.next_free();
+      ASSERT_NE(slot, nullptr);
+      EXPECT_GE(slot->capacity(), 64u) << "lap " << lap << ", slot " << i;
+      ring.publish();
+    }
+    for (int i = 0; i < 5; ++i) ring.pop();
+  }
+}
+
 TEST(SpscRingTest, MovesItemsAcrossThreadsWithoutLossOrReordering) {
   SpscRing<std::uint64_t> ring(64);
   constexpr std::uint64_t kItems = 200'000;
