@@ -17,8 +17,6 @@ constexpr auto kIdleSleep = std::chrono::microseconds(200);
 // A ring slot's byte buffer is kept for reuse up to this size (a VLAN-tagged
 // full-size Ethernet frame fits): ring_capacity × 1.5 KiB per worker at most.
 constexpr std::size_t kKeptSlotBytes = 1536;
-// The capture thread prefetches the slot this many places after the one it fills next.
-constexpr std::size_t kSlotsAheadToFill = 2;
 constexpr std::size_t kPrefetchStride = 64;
 // A worker keeps at most this many DHCP-named devices between hand-overs to the store.
 constexpr std::size_t kMaxSightingsKept = 1024;
@@ -69,18 +67,10 @@ void prefetch_for_inspecting(const capture::Packet& slot) {
   __builtin_prefetch(bytes);
   __builtin_prefetch(bytes + 64);
 }
-
-// The capture thread: the slot it fills after the next, all of its buffer, for writing:
-// the lines are then on their way while libpcap reads the next packet (replay: about
-// 40% faster). (A loop of four prefetches a round, to spend fewer instructions, was
-// compiled to nothing by GCC 12: check the disassembly before changing this one.)
-void prefetch_for_filling(const capture::Packet& slot) {
-  __builtin_prefetch(&slot, 1);
-  const std::uint8_t* bytes = slot.bytes.data();  // none before its first packet
-  for (std::size_t offset = 0; offset < slot.bytes.capacity(); offset += kPrefetchStride) {
-    __builtin_prefetch(bytes + offset, 1);
-  }
-}
+// The capture thread does not prefetch the slot it will fill: tried, it made replay on
+// the x86 development VM ~40% faster but cost ~100 instructions a packet, against issue
+// 9's budget of 1,500 (a proxy for a Cortex-A72), and what it gains on the Pi, whose
+// cores share one L2, is unmeasured (tests/bench/README.md).
 
 }  // namespace
 
@@ -191,9 +181,6 @@ bool Pipeline::offer(const capture::PacketView& packet) {
   slot->bytes.clear();
   slot->bytes.insert(slot->bytes.end(), packet.bytes.begin(), packet.bytes.end());
   worker.ring.publish();
-  if (const capture::Packet* soon = worker.ring.free_ahead(kSlotsAheadToFill)) {
-    prefetch_for_filling(*soon);
-  }
   return true;
 }
 

@@ -43,16 +43,6 @@ class SpscRing {
     head_.store(advance(head_.load(std::memory_order_relaxed)), std::memory_order_release);
   }
 
-  // Producer side: the free slot `ahead` places after next_free()'s, or nullptr when
-  // the consumer may still hold it (as far as the producer last looked): a slot to
-  // prepare, never one the consumer is reading.
-  T* free_ahead(std::size_t ahead) {
-    const std::size_t head = head_.load(std::memory_order_relaxed);
-    // Free slots run from head to the one before tail (kept empty: full is not empty).
-    const std::size_t free =
-        tail_seen_ > head ? tail_seen_ - head - 1 : tail_seen_ + capacity_ - head - 1;
-    return ahead < free ? &slots_[wrap(head + ahead)] : nullptr;
-  }
   // Consumer side: the oldest filled slot, or nullptr when the ring is empty.
   T* front() {
     const std::size_t tail = tail_.load(std::memory_order_relaxed);

@@ -74,27 +74,6 @@ TEST(SpscRingTest, FilledAheadShowsOnlyPublishedSlotsAcrossTheWrap) {
   }
 }
 
-TEST(SpscRingTest, FreeAheadNeverOffersASlotTheConsumerMayHold) {
-  SpscRing<int> ring(3);  // four slots inside, one always empty
-  int* next = ring.next_free();
-  EXPECT_EQ(ring.free_ahead(0), next);
-  ASSERT_NE(ring.free_ahead(2), nullptr);  // three free slots: next and two after
-  EXPECT_EQ(ring.free_ahead(3), nullptr);  // the slot kept empty (it is the tail's)
-  for (int i = 0; i < 3; ++i) {
-    *ring.next_free() = i;
-    ring.publish();
-  }
-  EXPECT_EQ(ring.free_ahead(0), nullptr);  // full: every other slot is the consumer's
-  ASSERT_NE(ring.front(), nullptr);
-  ring.pop();
-  // The producer has not looked at the tail since: it offers nothing until next_free().
-  EXPECT_EQ(ring.free_ahead(0), nullptr);
-  int* freed = ring.next_free();
-  ASSERT_NE(freed, nullptr);
-  EXPECT_EQ(ring.free_ahead(0), freed);
-  EXPECT_EQ(ring.free_ahead(1), nullptr);
-}
-
 TEST(SpscRingTest, PrepareEachReachesEverySlot) {
   SpscRing<std::vector<int>> ring(5);
   ring.prepare_each([](std::vector<int>& slot) { slot.reserve(64); });
