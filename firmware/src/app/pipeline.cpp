@@ -17,7 +17,6 @@ constexpr auto kIdleSleep = std::chrono::microseconds(200);
 // A ring slot's byte buffer is kept for reuse up to this size (a VLAN-tagged
 // full-size Ethernet frame fits): ring_capacity × 1.5 KiB per worker at most.
 constexpr std::size_t kKeptSlotBytes = 1536;
-constexpr std::size_t kPrefetchStride = 64;
 // A worker keeps at most this many DHCP-named devices between hand-overs to the store.
 constexpr std::size_t kMaxSightingsKept = 1024;
 
