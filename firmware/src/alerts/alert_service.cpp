@@ -35,23 +35,16 @@ AlertService::AlertService(std::filesystem::path data_dir, std::unique_ptr<store
 AlertService::~AlertService() { stop(); }
 
 void AlertService::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.raise();
   if (thread_.joinable()) thread_.join();
 }
 
 void AlertService::run_pass_now() { pass(); }
 
 void AlertService::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!stop_.raised()) {
     pass();
-    lock.lock();
-    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
+    stop_.wait_for(options_.interval);
   }
 }
 

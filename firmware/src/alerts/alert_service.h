@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -11,6 +10,7 @@
 #include "alerts/clock.h"
 #include "alerts/delivery.h"
 #include "base/result.h"
+#include "base/stop_signal.h"
 
 namespace hm::alerts {
 
@@ -50,9 +50,7 @@ class AlertService {
   SystemClock system_clock_;
   const Clock& clock_;
   std::mutex pass_mutex_;  // one pass at a time (the thread, run_pass_now)
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -129,11 +129,7 @@ ReportScheduler::ReportScheduler(std::filesystem::path data_dir, std::chrono::mi
 ReportScheduler::~ReportScheduler() { stop(); }
 
 void ReportScheduler::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.raise();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -144,14 +140,11 @@ void ReportScheduler::run() {
     return;
   }
   const SystemClock clock;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!stop_.raised()) {
     if (auto made = make_scheduled_reports(**db, data_dir_, clock.now()); !made) {
       std::cerr << "hallmonitor: scheduled reports: " << made.error() << '\n';
     }
-    lock.lock();
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
+    stop_.wait_for(every_);
   }
 }
 

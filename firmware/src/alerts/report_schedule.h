@@ -1,14 +1,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <string_view>
 #include <thread>
 
 #include "alerts/clock.h"
 #include "base/result.h"
+#include "base/stop_signal.h"
 #include "store/database.h"
 
 namespace hm::alerts {
@@ -49,9 +48,7 @@ class ReportScheduler {
 
   const std::filesystem::path data_dir_;
   const std::chrono::milliseconds every_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

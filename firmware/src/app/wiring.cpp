@@ -86,18 +86,12 @@ ActiveLibraryWatcher::ActiveLibraryWatcher(std::filesystem::path data_dir, OnCha
 ActiveLibraryWatcher::~ActiveLibraryWatcher() { stop(); }
 
 void ActiveLibraryWatcher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.raise();
   if (thread_.joinable()) thread_.join();
 }
 
 void ActiveLibraryWatcher::run() {
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-    lock.unlock();
+  while (!stop_.wait_for(interval_)) {
     // The pointer is replaced by rename, so a read sees the old or the new one whole.
     std::string pointer = read_pointer(data_dir_);
     std::string school = library::school_entries_state(data_dir_);
@@ -122,7 +116,6 @@ void ActiveLibraryWatcher::run() {
         std::cerr << "hallmonitor: the school's own entries not used: " << library.error() << '\n';
       }
     }
-    lock.lock();
   }
 }
 

@@ -1,17 +1,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "alerts/alert_service.h"
 #include "base/result.h"
+#include "base/stop_signal.h"
 #include "match/matcher.h"
 #include "web/server.h"
 
@@ -52,9 +51,7 @@ class ActiveLibraryWatcher {
   const std::chrono::milliseconds interval_;
   std::string pointer_;  // the pointer file's contents last seen (watcher thread)
   std::string school_;   // library::school_entries_state() last seen (watcher thread)
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

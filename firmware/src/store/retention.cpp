@@ -168,18 +168,11 @@ RetentionPurger::RetentionPurger(std::filesystem::path data_dir, std::chrono::mi
 RetentionPurger::~RetentionPurger() { stop(); }
 
 void RetentionPurger::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.raise();
   if (thread_.joinable()) thread_.join();
 }
 
-std::int64_t RetentionPurger::runs() const {
-  std::lock_guard lock(mutex_);
-  return runs_;
-}
+std::int64_t RetentionPurger::runs() const { return runs_.load(); }
 
 void RetentionPurger::run() {
   auto db = Database::open(data_dir_);
@@ -187,15 +180,12 @@ void RetentionPurger::run() {
     std::cerr << "hallmonitor: retention purge cannot open the database: " << db.error() << '\n';
     return;
   }
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!stop_.raised()) {
     if (auto purged = purge_expired(**db, clock_(), settings_); !purged) {
       std::cerr << "hallmonitor: retention purge: " << purged.error() << '\n';
     }
-    lock.lock();
     ++runs_;
-    wake_.wait_for(lock, every_, [&] { return stopping_; });
+    stop_.wait_for(every_);
   }
 }
 

@@ -1,17 +1,17 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 
 #include "base/result.h"
+#include "base/stop_signal.h"
 #include "store/accounts.h"
 #include "store/database.h"
 #include "store/incident_repository.h"
@@ -74,10 +74,8 @@ class RetentionPurger {
   const std::chrono::milliseconds every_;
   const Clock clock_;
   const PurgeSettings settings_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::int64_t runs_ = 0;
+  StopSignal stop_;
+  std::atomic<std::int64_t> runs_{0};  // rounds finished
   std::thread thread_;
 };
 
